@@ -1,0 +1,122 @@
+// The hnn command: parses arguments, calls the library, turns errors into messages and exit
+// codes. Exit codes: 0 success, 1 error (bad input, I/O, numerics), 2 usage error.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "data/generate.hpp"
+#include "data/import.hpp"
+#include "io/provenance.hpp"
+#include "parallel/mpi.hpp"
+
+namespace {
+
+std::string join_args(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+void print_generate_summary(const hnn::GenerateSummary& s) {
+  std::printf(
+      "hnn generate: wrote %s\n"
+      "  system %s, integrator %s\n"
+      "  %ld trajectories (%ld train, %ld test) x %ld times x %ld state components\n"
+      "  %ld steps, %ld field evaluations, max relative energy drift %.3e\n"
+      "  %.3f s on %d rank(s) x %d thread(s): %.1f trajectories/s\n",
+      s.output.c_str(), s.system.c_str(), s.integrator.c_str(), s.n_traj, s.n_train, s.n_test,
+      s.n_time, s.dim, s.steps, s.evals, s.max_energy_drift, s.seconds, s.ranks, s.threads,
+      static_cast<double>(s.n_traj) / std::max(s.seconds, 1e-12));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  hnn::MpiEnv mpi(argc, argv);
+  const int rank = hnn::mpi_rank();
+  const std::string command_line = join_args(argc, argv);
+
+  CLI::App app{"hnn: learning Hamiltonian dynamics (systems, integrators, data sets, training)."};
+  app.set_version_flag("--version", hnn::version_string());
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  // hnn generate
+  hnn::GenerateRequest gen;
+  gen.command_line = command_line;
+  auto* g = app.add_subcommand("generate",
+                               "Integrate an ensemble of trajectories of a known system and "
+                               "write the trajectory data set (HDF5).");
+  g->add_option("input", gen.input, "Input file (TOML): [system], [integrator], [data], [output]")
+      ->required()
+      ->check(CLI::ExistingFile);
+  g->add_option("--set", gen.overrides,
+                "Override an input value: section.key=value (TOML syntax; repeatable)")
+      ->take_all();
+  g->add_option("-o,--output", gen.output, "Output file (overrides [output] path)");
+  g->add_flag("--overwrite", gen.overwrite, "Replace the output file if it exists");
+
+  // hnn import
+  hnn::ImportRequest imp;
+  imp.command_line = command_line;
+  auto* im = app.add_subcommand(
+      "import", "Turn measured data (text columns) into a trajectory data set with "
+                "finite-difference targets.");
+  im->add_option("file", imp.input, "Text file: whitespace- or comma-separated columns; lines "
+                                    "starting with % or # are skipped")
+      ->required()
+      ->check(CLI::ExistingFile);
+  im->add_option("-o,--output", imp.output, "Output file (HDF5)")->required();
+  im->add_option("--columns", imp.columns,
+                 "What each column holds, comma-separated: id (trajectory id), t, q, p, skip. "
+                 "q and p columns are taken in order.")
+      ->capture_default_str();
+  im->add_option("--derivative", imp.derivative,
+                 "Finite-difference targets: forward (the reference's) or central")
+      ->check(CLI::IsMember({"forward", "central"}))
+      ->capture_default_str();
+  im->add_flag("--as-points", imp.as_points,
+               "Store every (x, dx/dt) row as its own length-1 trajectory, so that "
+               "--test-rows can split by row");
+  im->add_option("--test-rows", imp.test_rows,
+                 "With --as-points: rows A:B (half-open, after differencing) form the test set")
+      ->capture_default_str();
+  im->add_option("--n-test", imp.n_test, "Number of test trajectories")->capture_default_str();
+  im->add_option("--test", imp.test_position, "Which trajectories are the test set")
+      ->check(CLI::IsMember({"first", "last"}))
+      ->capture_default_str();
+  im->add_flag("--overwrite", imp.overwrite, "Replace the output file if it exists");
+
+  try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      // Only rank 0 prints help and usage errors; every rank exits with the same code.
+      if (rank == 0) return app.exit(e);
+      return e.get_exit_code();
+    }
+    if (g->parsed()) {
+      const auto s = hnn::generate(gen, MPI_COMM_WORLD);
+      if (rank == 0) print_generate_summary(s);
+    } else if (im->parsed()) {
+      const auto s = hnn::import_text(imp, MPI_COMM_WORLD);
+      if (rank == 0)
+        std::printf("hnn import: wrote %s\n  %ld trajectories (%ld train, %ld test) x %ld times "
+                    "x %ld state components from %ld rows of %s\n",
+                    s.output.c_str(), s.n_traj, s.n_train, s.n_test, s.n_time, s.dim, s.rows,
+                    imp.input.c_str());
+    }
+  } catch (const hnn::AgreedError& e) {
+    if (rank == 0) std::fprintf(stderr, "hnn: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    // An error on this rank alone: the others may wait in a collective, so end the job.
+    std::fprintf(stderr, "hnn: error (rank %d): %s\n", rank, e.what());
+    if (hnn::mpi_size() > 1) MPI_Abort(MPI_COMM_WORLD, 1);
+    return 1;
+  }
+  return 0;
+}
