@@ -93,10 +93,16 @@ int main(int argc, char** argv) {
   try {
     try {
       app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return rank == 0 ? app.exit(e) : 0;
+    } catch (const CLI::CallForAllHelp& e) {
+      return rank == 0 ? app.exit(e) : 0;
+    } catch (const CLI::CallForVersion& e) {
+      return rank == 0 ? app.exit(e) : 0;
     } catch (const CLI::ParseError& e) {
-      // Only rank 0 prints help and usage errors; every rank exits with the same code.
-      if (rank == 0) return app.exit(e);
-      return e.get_exit_code();
+      // A usage error: one line (see --help), exit code 2, on every rank alike.
+      if (rank == 0) std::fprintf(stderr, "hnn: error: %s (see hnn --help)\n", e.what());
+      return 2;
     }
     if (g->parsed()) {
       const auto s = hnn::generate(gen, MPI_COMM_WORLD);

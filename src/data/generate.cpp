@@ -51,6 +51,7 @@ Plan read_plan(const GenerateRequest& req) {
   Plan p;
   Config cfg = Config::from_file(req.input, req.overrides);
   p.source = cfg.source();
+  cfg.check_sections({"system", "integrator", "data", "output"});
   p.system = make_system(cfg.section("system"));
   const int threads = omp_get_max_threads();
   for (int i = 0; i < threads; ++i) p.integrators.push_back(make_integrator(cfg.section("integrator")));

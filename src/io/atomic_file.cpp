@@ -40,7 +40,11 @@ AtomicH5File::AtomicH5File(const std::string& path, MPI_Comm comm, bool overwrit
   });
   tmp_ = broadcast_string(comm, path + ".partial-" + std::to_string(::getpid()));
   run_collective(comm, [&] {
-    file_ = h5::File::create(tmp_, mpi_size(comm) > 1 ? comm : MPI_COMM_NULL);
+    try {
+      file_ = h5::File::create(tmp_, mpi_size(comm) > 1 ? comm : MPI_COMM_NULL);
+    } catch (const IoError&) {
+      throw IoError(path + ": cannot create output file (no permission or no space?)");
+    }
   });
 }
 

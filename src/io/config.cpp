@@ -1,6 +1,7 @@
 // The TOML input layer (the only translation unit that includes toml11).
 #include "io/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -136,6 +137,16 @@ std::string Config::resolved_text() const {
     for (const auto& [key, v] : table.as_table()) out += key + " = " + show(v) + "\n";
   }
   return out;
+}
+
+void Config::check_sections(const std::vector<std::string>& known) const {
+  for (const auto& [name, value] : impl_->root.as_table())
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "[" : ", [") + k + "]";
+      throw ConfigError(impl_->source + ":" + std::to_string(value.location().line()) +
+                        ": unknown section [" + name + "] (expected " + list + ")");
+    }
 }
 
 void Config::check_all_used() const {

@@ -30,6 +30,9 @@ class Config {
   const std::string& source() const;
   // The input as TOML with every default that was read filled in, keys sorted.
   std::string resolved_text() const;
+  // Throws ConfigError for the first top-level table not in KNOWN (call it first, so that a
+  // misspelt section is reported as such rather than as a missing key).
+  void check_sections(const std::vector<std::string>& known) const;
   // Throws ConfigError for the first top-level table or key that no getter has read.
   void check_all_used() const;
 

@@ -120,12 +120,13 @@ void create_group(const File& f, const std::string& path) {
 
 void write_attr(const File& f, const std::string& obj, const std::string& name,
                 const std::string& value) {
+  // Variable-length UTF-8, which h5py reads as str.
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.id(), std::max<std::size_t>(1, value.size()));
+  H5Tset_size(type.id(), H5T_VARIABLE);
   H5Tset_cset(type.id(), H5T_CSET_UTF8);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  std::string padded = value.empty() ? std::string(1, '\0') : value;
-  write_attr_raw(f, obj, name, type.id(), space.id(), padded.data());
+  const char* s = value.c_str();
+  write_attr_raw(f, obj, name, type.id(), space.id(), &s);
 }
 
 void write_attr(const File& f, const std::string& obj, const std::string& name, double value) {
