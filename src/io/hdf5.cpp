@@ -160,6 +160,7 @@ std::string read_attr_string(const File& f, const std::string& obj, const std::s
   if (H5Tis_variable_str(type.id()) > 0) {
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem.id(), H5T_VARIABLE);
+    H5Tset_cset(mem.id(), H5Tget_cset(type.id()));
     char* s = nullptr;
     check(H5Aread(a.id(), mem.id(), &s), f.path() + ": cannot read attribute '" + name + "'", 0);
     std::string out = s ? s : "";
