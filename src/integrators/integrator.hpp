@@ -15,7 +15,8 @@ namespace hnn {
 struct IntegratorStats {
   long steps = 0;     // accepted steps
   long rejected = 0;  // rejected steps (adaptive methods)
-  long evals = 0;     // vector-field (or gradient) evaluations
+  long evals = 0;     // vector-field (or gradient) evaluations; separable methods count each
+                      // dT_dp and each dV_dq call
 };
 
 class Integrator {
