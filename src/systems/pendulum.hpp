@@ -1,0 +1,41 @@
+// The ideal pendulum: one degree of freedom (angle q, angular momentum p),
+// H = m g l (1 − cos q) + p²/(2 m l²). With the defaults (m = 0.5, l = 1, g = 6)
+// H = 3(1 − cos q) + p², the reference HNN task.
+#pragma once
+
+#include "systems/system.hpp"
+
+namespace hnn {
+
+struct PendulumParams {
+  double m = 0.5;      // bob mass, > 0
+  double l = 1.0;      // rod length, > 0
+  double g = 6.0;      // gravitational acceleration, > 0
+  double r_min = 1.3;  // sampler radius range in the (q, p) plane, 0 <= r_min <= r_max
+  double r_max = 2.3;
+};
+
+class Pendulum final : public System {
+ public:
+  // Throws ConfigError naming the first invalid parameter.
+  explicit Pendulum(const PendulumParams& params = {});
+
+  const PendulumParams& params() const { return p_; }
+
+  int dim() const override { return 2; }
+  double energy(ConstVecRef x) const override;
+  void gradient(ConstVecRef x, VecRef grad) const override;
+  bool separable() const override { return true; }
+  void dT_dp(ConstVecRef p, VecRef out) const override;  // p / (m l²)
+  void dV_dq(ConstVecRef q, VecRef out) const override;  // m g l sin q
+
+  std::string name() const override { return "pendulum"; }
+  std::map<std::string, double> parameters() const override;  // m, l, g, r_min, r_max
+  // Draws φ ~ U[0, 2π), then r ~ U[r_min, r_max); returns (q, p) = r (cos φ, sin φ).
+  Vec sample(Rng& rng) const override;
+
+ private:
+  PendulumParams p_;
+};
+
+}  // namespace hnn
