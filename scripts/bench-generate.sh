@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# App-level timing of `hnn generate` on a large pendulum ensemble, and its parallel efficiency.
+#
+# Usage: scripts/bench-generate.sh [BUILD_DIR]        (default build/, which must hold ./hnn)
+# Environment:
+#   N_TRAJ   trajectories (default 20000)
+#   REPEATS  repetitions of each configuration; the best rate is kept (default 3)
+#   INPUT    input file (default inputs/pendulum.toml: dopri5 rtol = atol = 1e-10)
+#   EXTRA    further arguments to `hnn generate`, e.g. EXTRA="--set integrator.atol=1e-6"
+#
+# Runs inputs/pendulum.toml with --set data.n_trajectories=$N_TRAJ --set data.noise_std=0 as
+#   1 thread  x 1 rank   (OMP_NUM_THREADS=1)
+#   2 threads x 1 rank   (OMP_NUM_THREADS=2)
+#   1 thread  x 2 ranks  (mpirun -np 2 --oversubscribe, OMP_NUM_THREADS=1)
+# in turn (interleaved, so all three see the same machine state), reads the rate from the
+# summary line ("...: R trajectories/s", which counts integration and HDF5 writing) and prints
+#   generate_traj_per_s <config> <best rate>
+#   generate_efficiency <config> <rate / (2 x rate_1)>
+# Output files go to a temporary directory that is deleted at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(cd "${1:-build}" && pwd)
+hnn="$build/hnn"
+[[ -x "$hnn" ]] || { echo "bench-generate: $hnn not found (build first: ninja -C build)" >&2; exit 1; }
+n_traj=${N_TRAJ:-20000}
+repeats=${REPEATS:-3}
+input=${INPUT:-inputs/pendulum.toml}
+read -r -a extra <<< "${EXTRA:-}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+args=(generate "$input" --set data.n_trajectories="$n_traj" --set data.noise_std=0
+      -o "$tmp/out.h5" --overwrite "${extra[@]}")
+
+# run CONFIG: one timed run; prints the rate.
+run() {
+  local log="$tmp/log"
+  case "$1" in
+    t1r1) OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+    t2r1) OMP_NUM_THREADS=2 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+    t1r2) mpirun -np 2 --oversubscribe -x OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+  esac || { echo "bench-generate: $1 failed:" >&2; cat "$log" >&2; exit 1; }
+  sed -n 's/.*: \([0-9.]*\) trajectories\/s.*/\1/p' "$log" | tail -n 1
+}
+
+declare -A best=([t1r1]=0 [t2r1]=0 [t1r2]=0)
+echo "# hnn generate $input, $n_traj trajectories, best of $repeats; $(nproc) CPUs," \
+     "load $(cut -d' ' -f1-3 /proc/loadavg)"
+for ((r = 1; r <= repeats; ++r)); do
+  for c in t1r1 t2r1 t1r2; do
+    rate=$(run "$c")
+    echo "# repeat $r $c $rate trajectories/s"
+    best[$c]=$(awk -v a="${best[$c]}" -v b="$rate" 'BEGIN { print (b > a ? b : a) }')
+  done
+done
+for c in t1r1 t2r1 t1r2; do echo "generate_traj_per_s $c ${best[$c]}"; done
+for c in t2r1 t1r2; do
+  awk -v c="$c" -v r="${best[$c]}" -v r1="${best[t1r1]}" \
+      'BEGIN { printf "generate_efficiency %s %.4f\n", c, r / (2 * r1) }'
+done
