@@ -1,5 +1,7 @@
 #include "data/trajectory_file.hpp"
 
+#include <algorithm>
+
 #include "parallel/mpi.hpp"
 
 namespace hnn {
@@ -14,11 +16,14 @@ TrajectoryWriter::TrajectoryWriter(const h5::File& f, const TrajectoryShape& s, 
     : f_(f), shape_(s) {
   const hs nt = static_cast<hs>(s.n_traj), nm = static_cast<hs>(s.n_time),
            d = static_cast<hs>(s.dim);
-  // One trajectory per chunk: the trainer reads whole trajectories of its shard.
-  h5::Dataset::Options opt{{1, nm, d}, gzip};
+  // Chunks of whole trajectories, about 1 MiB each: a rank reads its shard as whole chunks, and
+  // writes are not dominated by per-chunk overhead (one trajectory per chunk cost ~30% of a
+  // generate run; docs/benchmarks.md).
+  const hs per_chunk = std::clamp<hs>((hs{1} << 20) / (8 * nm * d), 1, std::max<hs>(nt, 1));
+  h5::Dataset::Options opt{{per_chunk, nm, d}, gzip};
   x_ = h5::Dataset::create<double>(f, "/trajectories/x", {nt, nm, d}, opt);
   dxdt_ = h5::Dataset::create<double>(f, "/trajectories/dxdt", {nt, nm, d}, opt);
-  h5::Dataset::Options opt2{{1, nm}, gzip};
+  h5::Dataset::Options opt2{{per_chunk, nm}, gzip};
   if (s.has_energy) energy_ = h5::Dataset::create<double>(f, "/trajectories/energy", {nt, nm}, opt2);
   if (s.time_per_trajectory)
     t_ = h5::Dataset::create<double>(f, "/trajectories/t", {nt, nm}, opt2);

@@ -28,7 +28,7 @@ struct TrajectoryShape {
   bool has_energy = false;
 };
 
-// Creates the datasets in F (collective). Rows are trajectories.
+// Creates the datasets in F (collective). Rows are trajectories; chunks hold whole trajectories.
 class TrajectoryWriter {
  public:
   TrajectoryWriter(const h5::File& f, const TrajectoryShape& shape, int gzip);
