@@ -2,21 +2,17 @@
 
 #include <cmath>
 #include <numbers>
-#include <sstream>
 #include <string>
 
 #include "core/error.hpp"
+#include "systems/param_check.hpp"
 
 namespace hnn {
 
 namespace {
 
 void check(bool ok, const std::string& key, double value, const char* what) {
-  if (ok) return;
-  std::ostringstream msg;
-  msg.precision(12);
-  msg << "fput: " << key << " = " << value << " " << what;
-  throw ConfigError(msg.str());
+  check_param(ok, "fput", key, value, what);
 }
 
 }  // namespace

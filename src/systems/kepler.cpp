@@ -1,23 +1,19 @@
 #include "systems/kepler.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <string>
 
 #include <Eigen/Geometry>
 
 #include "core/error.hpp"
+#include "systems/param_check.hpp"
 
 namespace hnn {
 
 namespace {
 
 void check(bool ok, const std::string& key, double value, const char* what) {
-  if (ok) return;
-  std::ostringstream msg;
-  msg.precision(12);
-  msg << "kepler: " << key << " = " << value << " " << what;
-  throw ConfigError(msg.str());
+  check_param(ok, "kepler", key, value, what);
 }
 
 bool is_eccentricity(double e) { return std::isfinite(e) && e >= 0.0 && e < 1.0; }

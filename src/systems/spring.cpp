@@ -2,20 +2,16 @@
 
 #include <cmath>
 #include <numbers>
-#include <sstream>
 
 #include "core/error.hpp"
+#include "systems/param_check.hpp"
 
 namespace hnn {
 
 namespace {
 
-void check(bool ok, const char* key, double value, const char* what) {
-  if (ok) return;
-  std::ostringstream msg;
-  msg.precision(12);
-  msg << "spring: " << key << " = " << value << " " << what;
-  throw ConfigError(msg.str());
+void check(bool ok, const std::string& key, double value, const char* what) {
+  check_param(ok, "spring", key, value, what);
 }
 
 }  // namespace
