@@ -74,7 +74,9 @@ Plan read_plan(const GenerateRequest& req) {
   if (!req.output.empty()) p.output = req.output;
   p.gzip = static_cast<int>(out.get_count("gzip", 0, 0));
   out.require(p.gzip <= 9, "gzip", "must be 0 (off) .. 9");
-  p.block = out.get_count("block_trajectories", 4096);
+  // Trajectories per block (0 = automatic): a block is integrated while the previous one is
+  // written, so blocks bound memory and let the write overlap the integration.
+  p.block = out.get_count("block_trajectories", 0, 0);
 
   cfg.check_all_used();
   p.resolved = cfg.resolved_text();
@@ -82,59 +84,88 @@ Plan read_plan(const GenerateRequest& req) {
 }
 
 struct Block {
+  long first = 0, count = 0;  // trajectories [first, first + count) of this rank
   std::vector<double> x, dxdt, energy;
+};
+
+struct Tally {
   long steps = 0, evals = 0;
   double drift = 0;
 };
 
-// Integrates trajectories [first, first + count) into B (threads over trajectories).
-void integrate_block(const Plan& p, long first, long count, Block& b) {
+// Integrates trajectory I into X, DXDT (n_time x dim) and E (n_time), adding to T.
+void integrate_one(const Plan& p, Integrator& integ, long i, double* x, double* dxdt, double* e,
+                   Tally& t) {
   const System& sys = *p.system;
   const long nt = static_cast<long>(p.times.size()), d = sys.dim();
-  b.x.assign(static_cast<std::size_t>(count * nt * d), 0.0);
-  b.dxdt.assign(b.x.size(), 0.0);
-  b.energy.assign(static_cast<std::size_t>(count * nt), 0.0);
-  long steps = 0, evals = 0, failed = count;
-  double drift = 0;
+  Rng rng(p.seed, static_cast<std::uint64_t>(i));
+  const Vec x0 = sys.sample(rng);
+  integ.integrate(sys, x0, p.times.front(), p.times, x);
+  t.steps += integ.stats().steps;
+  t.evals += integ.stats().evals;
+  for (long k = 0; k < nt; ++k) {
+    Eigen::Map<Vec> xk(x + k * d, d), fk(dxdt + k * d, d);
+    sys.field(xk, fk);  // targets are exact: taken before the noise
+    e[k] = sys.energy(xk);
+  }
+  t.drift = std::max(t.drift, std::abs(e[nt - 1] - e[0]) / std::max(std::abs(e[0]), 1e-300));
+  if (p.noise_std > 0)
+    for (long k = 0; k < nt * d; ++k) x[k] += p.noise_std * rng.normal();
+}
+
+// Integrates block B with all threads while the master thread first writes block W (the
+// previous one; collective, so only the master thread touches MPI) and then joins in.
+// Trajectories are handed out one at a time, so the master's share shrinks by the write time.
+// Throws the write's error, or the lowest failing trajectory's (whatever the thread count).
+void integrate_while_writing(const Plan& p, Block& b, TrajectoryWriter& writer, const Block* w,
+                             Tally& tally) {
+  const long nt = static_cast<long>(p.times.size()), d = p.system->dim();
+  b.x.resize(static_cast<std::size_t>(b.count * nt * d));
+  b.dxdt.resize(b.x.size());
+  b.energy.resize(static_cast<std::size_t>(b.count * nt));
+  long next = 0, failed = b.count;
   std::string failure;
+  std::exception_ptr write_error;
+  long steps = 0, evals = 0;
+  double drift = 0;
 #pragma omp parallel reduction(+ : steps, evals) reduction(max : drift)
   {
-    Integrator& integ = *p.integrators[static_cast<std::size_t>(omp_get_thread_num())];
-    Vec dx(d);
-#pragma omp for schedule(dynamic, 4)
-    for (long j = 0; j < count; ++j) {
-      const long i = first + j;
-      double* x = b.x.data() + j * nt * d;
-      double* dxdt = b.dxdt.data() + j * nt * d;
-      double* e = b.energy.data() + j * nt;
+    if (w && omp_get_thread_num() == 0) {
       try {
-        Rng rng(p.seed, static_cast<std::uint64_t>(i));
-        const Vec x0 = sys.sample(rng);
-        integ.integrate(sys, x0, p.times.front(), p.times, x);
-        steps += integ.stats().steps;
-        evals += integ.stats().evals;
-        for (long k = 0; k < nt; ++k) {
-          Eigen::Map<Vec> xk(x + k * d, d), fk(dxdt + k * d, d);
-          sys.field(xk, fk);  // targets are exact: taken before the noise
-          e[k] = sys.energy(xk);
-        }
-        drift = std::max(drift, std::abs(e[nt - 1] - e[0]) / std::max(std::abs(e[0]), 1e-300));
-        if (p.noise_std > 0)
-          for (long k = 0; k < nt * d; ++k) x[k] += p.noise_std * rng.normal();
+        writer.write_block(w->first, w->count, w->x.data(), w->dxdt.data(), w->energy.data(),
+                           nullptr);
+      } catch (...) {
+        write_error = std::current_exception();
+      }
+    }
+    Integrator& integ = *p.integrators[static_cast<std::size_t>(omp_get_thread_num())];
+    Tally t;
+    for (;;) {
+      long j = 0;
+#pragma omp atomic capture
+      j = next++;
+      if (j >= b.count) break;
+      try {
+        integrate_one(p, integ, b.first + j, b.x.data() + j * nt * d, b.dxdt.data() + j * nt * d,
+                      b.energy.data() + j * nt, t);
       } catch (const std::exception& ex) {
 #pragma omp critical
-        if (j < failed) {  // report the lowest failing trajectory, whatever the thread count
+        if (j < failed) {
           failed = j;
           failure = ex.what();
         }
       }
     }
+    steps += t.steps;
+    evals += t.evals;
+    drift = std::max(drift, t.drift);
   }
-  if (failed < count)
-    throw NumericsError("trajectory " + std::to_string(first + failed) + ": " + failure);
-  b.steps = steps;
-  b.evals = evals;
-  b.drift = drift;
+  if (write_error) std::rethrow_exception(write_error);
+  if (failed < b.count)
+    throw NumericsError("trajectory " + std::to_string(b.first + failed) + ": " + failure);
+  tally.steps += steps;
+  tally.evals += evals;
+  tally.drift = std::max(tally.drift, drift);
 }
 
 }  // namespace
@@ -167,32 +198,39 @@ GenerateSummary generate(const GenerateRequest& req, MPI_Comm comm) {
     writer->write_split(train, test);
   });
 
+  if (p.block == 0) {  // about 16 MiB per block, at most 1024 trajectories
+    const long bytes = (2 * d + 1) * nt * static_cast<long>(sizeof(double));
+    p.block = std::clamp((16L << 20) / bytes, 1L, 1024L);
+  }
   const Shard mine = shard_of(p.n_traj, rank, size);
   long largest = 0, mine_n = mine.size();
   MPI_Allreduce(&mine_n, &largest, 1, MPI_LONG, MPI_MAX, comm);
   const long n_blocks = (largest + p.block - 1) / p.block;
-  long steps = 0, evals = 0;
-  double drift = 0;
-  Block b;
-  for (long k = 0; k < n_blocks; ++k) {
-    const long first = mine.begin + k * p.block;
-    const long count = std::clamp(mine.end - first, 0L, p.block);
-    run_collective(comm, [&] { integrate_block(p, first, count, b); });
-    run_collective(comm, [&] {
-      writer->write_block(first, count, b.x.data(), b.dxdt.data(), b.energy.data(), nullptr);
-    });
-    steps += b.steps;
-    evals += b.evals;
-    drift = std::max(drift, b.drift);
+  // Block k is integrated while block k-1 is written; then the last block is written.
+  Tally tally;
+  Block blocks[2];
+  for (long k = 0; k <= n_blocks; ++k) {
+    Block& b = blocks[k % 2];
+    const Block* previous = k > 0 ? &blocks[(k + 1) % 2] : nullptr;
+    if (k == n_blocks) {
+      if (previous) run_collective(comm, [&] {
+        writer->write_block(previous->first, previous->count, previous->x.data(),
+                            previous->dxdt.data(), previous->energy.data(), nullptr);
+      });
+      break;
+    }
+    b.first = mine.begin + k * p.block;
+    b.count = std::clamp(mine.end - b.first, 0L, p.block);
+    run_collective(comm, [&] { integrate_while_writing(p, b, *writer, previous, tally); });
   }
   writer.reset();
   out.commit();
 
   GenerateSummary s;
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  MPI_Allreduce(&steps, &s.steps, 1, MPI_LONG, MPI_SUM, comm);
-  MPI_Allreduce(&evals, &s.evals, 1, MPI_LONG, MPI_SUM, comm);
-  MPI_Allreduce(&drift, &s.max_energy_drift, 1, MPI_DOUBLE, MPI_MAX, comm);
+  MPI_Allreduce(&tally.steps, &s.steps, 1, MPI_LONG, MPI_SUM, comm);
+  MPI_Allreduce(&tally.evals, &s.evals, 1, MPI_LONG, MPI_SUM, comm);
+  MPI_Allreduce(&tally.drift, &s.max_energy_drift, 1, MPI_DOUBLE, MPI_MAX, comm);
   MPI_Allreduce(MPI_IN_PLACE, &s.seconds, 1, MPI_DOUBLE, MPI_MAX, comm);
   s.output = p.output;
   s.system = sys.name();
