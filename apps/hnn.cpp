@@ -1,5 +1,6 @@
 // The hnn command: parses arguments, calls the library, turns errors into messages and exit
-// codes. Exit codes: 0 success, 1 error (bad input, I/O, numerics), 2 usage error.
+// codes. Exit codes: 0 success, 1 error (bad input, I/O, numerics), 2 usage error,
+// 75 (kExitCheckpointed) training stopped by SIGTERM/SIGUSR1 after writing a checkpoint.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +12,8 @@
 #include "data/import.hpp"
 #include "io/provenance.hpp"
 #include "parallel/mpi.hpp"
+#include "train/signals.hpp"
+#include "train/trainer.hpp"
 
 namespace {
 
@@ -90,6 +93,23 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   im->add_flag("--overwrite", imp.overwrite, "Replace the output file if it exists");
 
+  // hnn train
+  hnn::TrainRequest trq;
+  trq.command_line = command_line;
+  auto* tr = app.add_subcommand(
+      "train", "Train a model (HNN, baseline, separable HNN) on a trajectory data set; MPI data "
+               "parallel. Exit code 75: stopped by SIGTERM/SIGUSR1 after a checkpoint.");
+  tr->add_option("input", trq.input,
+                 "Input file (TOML): [data] path, [model], [train], [checkpoint], [output]")
+      ->required()
+      ->check(CLI::ExistingFile);
+  tr->add_option("--set", trq.overrides, "Override an input value: section.key=value (repeatable)")
+      ->take_all();
+  tr->add_option("--restart", trq.restart,
+                 "Resume: 'auto' (newest complete checkpoint in [checkpoint] dir, or start fresh "
+                 "if none) or a checkpoint file");
+  tr->add_flag("--overwrite", trq.overwrite, "Replace the output model file if it exists");
+
   try {
     try {
       app.parse(argc, argv);
@@ -107,6 +127,18 @@ int main(int argc, char** argv) {
     if (g->parsed()) {
       const auto s = hnn::generate(gen, MPI_COMM_WORLD);
       if (rank == 0) print_generate_summary(s);
+    } else if (tr->parsed()) {
+      const auto s = hnn::train(trq, MPI_COMM_WORLD);
+      if (s.stopped) {
+        if (rank == 0)
+          std::printf("hnn train: stopped at step %ld by a signal; checkpoint %s; resume with "
+                      "--restart auto\n", s.steps, s.checkpoint.c_str());
+        return hnn::kExitCheckpointed;
+      }
+      if (rank == 0)
+        std::printf("hnn train: wrote %s (%ld steps, %ld parameters, train loss %.6e, test loss "
+                    "%.6e, %.2f s)\n",
+                    s.output.c_str(), s.steps, s.n_params, s.train_loss, s.test_loss, s.seconds);
     } else if (im->parsed()) {
       const auto s = hnn::import_text(imp, MPI_COMM_WORLD);
       if (rank == 0)

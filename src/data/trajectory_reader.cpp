@@ -1,0 +1,57 @@
+#include "data/trajectory_reader.hpp"
+
+#include "core/error.hpp"
+#include "data/trajectory_file.hpp"
+#include "io/hdf5.hpp"
+
+namespace hnn {
+
+TrajectoryFileInfo read_trajectory_info(const std::string& path) {
+  auto f = h5::File::open(path);
+  TrajectoryFileInfo info;
+  info.path = path;
+  const auto x = h5::Dataset::open(f, "/trajectories/x");
+  const auto dxdt = h5::Dataset::open(f, "/trajectories/dxdt");
+  if (x.shape().size() != 3 || dxdt.shape() != x.shape())
+    throw IoError(path + ": /trajectories/x and /trajectories/dxdt must both have shape "
+                         "(n_traj, n_time, dim)");
+  info.n_traj = static_cast<std::int64_t>(x.shape()[0]);
+  info.n_time = static_cast<std::int64_t>(x.shape()[1]);
+  info.dim = static_cast<std::int64_t>(x.shape()[2]);
+  if (info.dim % 2 != 0 || info.dim == 0)
+    throw IoError(path + ": state dimension " + std::to_string(info.dim) + " is not 2·dof");
+  info.system = h5::has_attr(f, "/", "system") ? h5::read_attr_string(f, "/", "system") : "unknown";
+  for (auto [name, out] : {std::pair{"/split/train", &info.train}, std::pair{"/split/test", &info.test}}) {
+    if (!h5::exists(f, name)) throw IoError(path + ": missing " + name);
+    *out = h5::Dataset::open(f, name).read_all<std::int64_t>();
+    for (auto i : *out)
+      if (i < 0 || i >= info.n_traj)
+        throw IoError(path + ": " + name + " holds trajectory " + std::to_string(i) +
+                      " outside [0, " + std::to_string(info.n_traj) + ")");
+  }
+  return info;
+}
+
+void read_samples(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& traj, Mat& x,
+                  Mat& dxdt) {
+  auto f = h5::File::open(info.path);
+  const auto dx = h5::Dataset::open(f, "/trajectories/x");
+  const auto dd = h5::Dataset::open(f, "/trajectories/dxdt");
+  const long per = info.n_time;
+  x.resize(info.dim, static_cast<long>(traj.size()) * per);
+  dxdt.resize(info.dim, x.cols());
+  // Row-major (n_time, dim) blocks are exactly column-major (dim, n_time) blocks.
+  std::size_t j = 0;
+  while (j < traj.size()) {  // read runs of consecutive trajectories in one call
+    std::size_t e = j + 1;
+    while (e < traj.size() && traj[e] == traj[e - 1] + 1) ++e;
+    const auto begin = static_cast<hsize_t>(traj[j]), count = static_cast<hsize_t>(e - j);
+    dx.read_rows(x.data() + j * per * info.dim, begin, count);
+    dd.read_rows(dxdt.data() + j * per * info.dim, begin, count);
+    j = e;
+  }
+  if (!x.allFinite() || !dxdt.allFinite())
+    throw IoError(info.path + ": non-finite values in the trajectories read");
+}
+
+}  // namespace hnn

@@ -1,0 +1,27 @@
+// Reading the trajectory data set (data/trajectory_file.hpp) for training: a rank opens the file
+// serially and reads only the trajectories it owns, as (x, dx/dt) sample columns.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/types.hpp"
+
+namespace hnn {
+
+struct TrajectoryFileInfo {
+  std::string path, system;
+  std::int64_t n_traj = 0, n_time = 0, dim = 0;
+  std::vector<std::int64_t> train, test;  // trajectory indices
+};
+
+// Reads the shape, split and system name; checks the layout (IoError naming what is wrong).
+TrajectoryFileInfo read_trajectory_info(const std::string& path);
+
+// Samples of trajectories TRAJ (in that order, all times of each): columns of X and DXDT
+// (dim × (TRAJ.size() · n_time)); column j·n_time + k is time k of trajectory TRAJ[j].
+void read_samples(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& traj, Mat& x,
+                  Mat& dxdt);
+
+}  // namespace hnn

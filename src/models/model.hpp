@@ -1,0 +1,45 @@
+// What the trainer trains: a loss over a batch of samples and its gradient in the parameters.
+// Parameters are one flat float64 vector θ (the model keeps its own layout of views into it), so
+// zeroing, the data-parallel allreduce and the optimizer each act on one buffer.
+// A model does not know whether it runs on one rank or many: it sums over the columns it is
+// given; the trainer adds up the sums of all ranks and divides by the global count.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/rng.hpp"
+#include "core/types.hpp"
+
+namespace hnn {
+
+class Model {
+ public:
+  // Per-thread scratch space of a model (caches of the forward pass); opaque to the trainer.
+  struct Workspace {
+    virtual ~Workspace() = default;
+  };
+
+  virtual ~Model() = default;
+  virtual std::string kind() const = 0;  // "hnn", "baseline", ...
+  virtual long n_params() const = 0;
+  virtual int dim() const = 0;  // state dimension 2·dof
+  virtual void init_params(Rng& rng, VecRef theta) const = 0;
+  virtual std::unique_ptr<Workspace> make_workspace() const = 0;
+
+  // Σ over the columns of X of Σ_i (predicted dx/dt − DXDT)_i², the squared error of the
+  // predicted time derivative. If GRAD is not null, adds ∂(that sum)/∂θ to GRAD[0..n_params).
+  // X, DXDT: (dim × n).
+  virtual double sum_squared_error(ConstVecRef theta, ConstMatRef x, ConstMatRef dxdt,
+                                   Workspace& ws, double* grad) const = 0;
+
+  // Predicted dx/dt at the columns of X (dim × n).
+  virtual void predict_field(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef out) const = 0;
+
+  // Models with a learned Hamiltonian: H_θ (1 × n) and ∇_x H_θ (dim × n) at the columns of X.
+  virtual bool has_energy() const { return false; }
+  virtual void energy_and_gradient(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef h,
+                                   MatRef grad) const;
+};
+
+}  // namespace hnn

@@ -1,0 +1,41 @@
+#include "models/registry.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "models/baseline.hpp"
+#include "models/hnn.hpp"
+#include "nn/init.hpp"
+
+namespace hnn {
+
+namespace {
+
+template <class S>
+std::unique_ptr<Model> build(const std::string& kind, int dim, const NetSpec& spec) {
+  if (kind == "hnn") return std::make_unique<HnnModel<S>>(dim, spec);
+  if (kind == "separable_hnn") return std::make_unique<SeparableHnnModel<S>>(dim, spec);
+  return std::make_unique<BaselineModel<S>>(dim, spec);
+}
+
+}  // namespace
+
+std::unique_ptr<Model> make_model(const Section& s, int dim) {
+  const std::string kind = s.get_choice("kind", {"hnn", "baseline", "separable_hnn"}, "hnn");
+  NetSpec spec;
+  spec.hidden.clear();
+  for (double h : s.get_double_list("hidden", std::vector<double>{200, 200})) {
+    s.require(h >= 1 && h == std::floor(h) && h < 1e6, "hidden", "widths must be integers >= 1");
+    spec.hidden.push_back(static_cast<int>(h));
+  }
+  spec.act = activation_from_name(
+      s.get_choice("activation", {"tanh", "softplus", "sigmoid", "relu"}, "tanh"));
+  s.require(kind == "baseline" || has_second_derivative(spec.act), "activation",
+            "relu has no second derivative: an HNN needs tanh, softplus or sigmoid");
+  spec.init = s.get_choice("init", {"orthogonal", "glorot_uniform", "glorot_normal"}, "orthogonal");
+  spec.last_bias = s.get_bool("last_bias", false);
+  const bool f32 = s.get_choice("precision", {"float64", "float32"}, "float64") == "float32";
+  return f32 ? build<float>(kind, dim, spec) : build<double>(kind, dim, spec);
+}
+
+}  // namespace hnn

@@ -1,0 +1,403 @@
+#include "train/trainer.hpp"
+
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "core/error.hpp"
+#include "data/trajectory_file.hpp"
+#include "data/trajectory_reader.hpp"
+#include "io/atomic_file.hpp"
+#include "io/config.hpp"
+#include "io/hdf5.hpp"
+#include "io/provenance.hpp"
+#include "models/registry.hpp"
+#include "nn/adam.hpp"
+#include "nn/clip.hpp"
+#include "nn/schedule.hpp"
+#include "parallel/mpi.hpp"
+#include "train/batches.hpp"
+#include "train/checkpoint.hpp"
+#include "train/signals.hpp"
+
+namespace hnn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Wall time per phase, for the table printed at the end.
+class PhaseTimer {
+ public:
+  void add(const std::string& phase, Clock::time_point since) {
+    auto [it, fresh] = seconds_.try_emplace(phase, 0.0);
+    if (fresh) order_.push_back(phase);
+    it->second += std::chrono::duration<double>(Clock::now() - since).count();
+  }
+  // Collective: the maximum over ranks of each phase, printed by rank 0.
+  void report(MPI_Comm comm, double total) const {
+    if (mpi_rank(comm) == 0) std::printf("%-14s %10s %7s\n", "phase", "seconds", "share");
+    for (const auto& name : order_) {
+      double s = seconds_.at(name), worst = 0;
+      MPI_Allreduce(&s, &worst, 1, MPI_DOUBLE, MPI_MAX, comm);
+      if (mpi_rank(comm) == 0)
+        std::printf("%-14s %10.3f %6.1f%%\n", name.c_str(), worst, 100.0 * worst / std::max(total, 1e-12));
+    }
+  }
+
+ private:
+  std::map<std::string, double> seconds_;
+  std::vector<std::string> order_;
+};
+
+struct Settings {
+  std::string data_path, output, checkpoint_dir;
+  long steps = 0, batch = 0, log_every = 0, checkpoint_every = 0, keep = 0, chunk = 0;
+  std::uint64_t seed = 0;
+  double clip = 0;
+  AdamOptions adam;
+  LrSchedule schedule;  // lr and its schedule
+  std::string resolved, source;
+};
+
+Settings read_settings(Config& cfg, const TrainRequest& req) {
+  Settings s;
+  s.source = cfg.source();
+  Section data = cfg.section("data");
+  s.data_path = data.get_string("path");
+  Section tr = cfg.section("train");
+  s.steps = tr.get_count("steps");
+  s.batch = tr.get_count("batch", 0, 0);
+  s.seed = static_cast<std::uint64_t>(tr.get_count("seed", 0, 0));
+  s.adam.lr = tr.get_positive("lr", 1e-3);
+  s.adam.weight_decay = tr.get_non_negative("weight_decay", 0.0);
+  s.adam.beta1 = tr.get_non_negative("beta1", 0.9);
+  s.adam.beta2 = tr.get_non_negative("beta2", 0.999);
+  tr.require(s.adam.beta1 < 1, "beta1", "must be < 1");
+  tr.require(s.adam.beta2 < 1, "beta2", "must be < 1");
+  s.adam.eps = tr.get_positive("eps", 1e-8);
+  s.clip = tr.get_non_negative("clip_grad_norm", 0.0);
+  s.schedule.lr = s.adam.lr;
+  s.schedule.kind = schedule_kind_from_name(
+      tr.get_choice("schedule", {"constant", "step", "cosine"}, "constant"));
+  if (s.schedule.kind == LrSchedule::Kind::step) {
+    for (double m : tr.get_double_list("milestones")) {
+      tr.require(m >= 0 && m == std::floor(m), "milestones", "must be step counts >= 0");
+      s.schedule.milestones.push_back(static_cast<long>(m));
+    }
+    s.schedule.gamma = tr.get_positive("gamma", 0.1);
+  } else if (s.schedule.kind == LrSchedule::Kind::cosine) {
+    s.schedule.t_max = tr.get_count("t_max", s.steps);
+    s.schedule.eta_min = tr.get_non_negative("eta_min", 0.0);
+  }
+  try {
+    validate(s.schedule);
+  } catch (const ConfigError& e) {
+    tr.fail("schedule", e.what());
+  }
+  s.log_every = tr.get_count("log_every", std::max(1L, s.steps / 10));
+  s.chunk = tr.get_count("chunk", 256);
+  Section out = cfg.section("output");
+  s.output = out.get_string("path", "model.h5");
+  Section ck = cfg.section("checkpoint");
+  s.checkpoint_dir = ck.get_string("dir", (fs::path(s.output).parent_path() / "checkpoints").string());
+  s.checkpoint_every = ck.get_count("every", 0, 0);
+  s.keep = ck.get_count("keep", 3);
+  (void)req;
+  return s;
+}
+
+// The samples one rank holds: trajectories [begin, end) of a split list, all their times.
+struct Shard2 {
+  Mat x, dxdt;
+  std::int64_t first_sample = 0, n_global = 0;  // global index of column 0; global count
+};
+
+Shard2 load_shard(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list, int rank,
+                  int size) {
+  const Shard sh = shard_of(static_cast<std::int64_t>(list.size()), rank, size);
+  std::vector<std::int64_t> mine(list.begin() + sh.begin, list.begin() + sh.end);
+  Shard2 s;
+  read_samples(info, mine, s.x, s.dxdt);
+  s.first_sample = sh.begin * info.n_time;
+  s.n_global = static_cast<std::int64_t>(list.size()) * info.n_time;
+  return s;
+}
+
+// Sum of squared errors over the columns of X (and its gradient into GRAD if not null), in
+// fixed chunks; chunk results are added in chunk order (thread-count independent).
+class ChunkedLoss {
+ public:
+  ChunkedLoss(const Model& m, long chunk) : model_(m), chunk_(chunk) {
+    for (int t = 0; t < omp_get_max_threads(); ++t) ws_.push_back(m.make_workspace());
+  }
+  double operator()(const Vec& theta, const Mat& x, const Mat& y, Vec* grad) {
+    const long n = x.cols(), chunks = (n + chunk_ - 1) / chunk_;
+    sse_.assign(static_cast<std::size_t>(chunks), 0.0);
+    if (grad) g_.setZero(model_.n_params(), chunks);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long c = 0; c < chunks; ++c) {
+      const long b = c * chunk_, len = std::min(chunk_, n - b);
+      auto& ws = *ws_[static_cast<std::size_t>(omp_get_thread_num())];
+      sse_[static_cast<std::size_t>(c)] = model_.sum_squared_error(
+          theta, x.middleCols(b, len), y.middleCols(b, len), ws, grad ? g_.col(c).data() : nullptr);
+    }
+    double sse = 0;
+    for (long c = 0; c < chunks; ++c) sse += sse_[static_cast<std::size_t>(c)];
+    if (grad) {
+      grad->setZero(model_.n_params());
+      for (long c = 0; c < chunks; ++c) *grad += g_.col(c);
+    }
+    return sse;
+  }
+
+ private:
+  const Model& model_;
+  long chunk_;
+  std::vector<std::unique_ptr<Model::Workspace>> ws_;
+  std::vector<double> sse_;
+  Mat g_;
+};
+
+std::string eta(double seconds) {
+  const long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+void write_model(const std::string& path, bool overwrite, const Model& model, const TrainState& st,
+                 const std::string& input, const std::string& source, const Provenance& prov,
+                 const TrajectoryFileInfo& info) {
+  AtomicH5File out(path, MPI_COMM_SELF, overwrite);
+  const h5::File& f = out.file();
+  h5::Dataset::create<double>(f, "/params", {static_cast<hsize_t>(st.params.size())})
+      .write_rows(st.params.data(), 0, static_cast<hsize_t>(st.params.size()));
+  for (auto [name, h] : {std::pair{"/history/step", &st.hist_step},
+                         std::pair{"/history/train_loss", &st.hist_train},
+                         std::pair{"/history/test_loss", &st.hist_test},
+                         std::pair{"/history/lr", &st.hist_lr}})
+    h5::Dataset::create<double>(f, name, {h->size()}).write_rows(h->data(), 0, h->size());
+  write_provenance(f, prov, input, source);
+  h5::write_attr(f, "/", "format", std::string("hnn-model"));
+  h5::write_attr(f, "/", "format_version", std::int64_t{1});
+  h5::write_attr(f, "/", "model", model.kind());
+  h5::write_attr(f, "/", "dim", std::int64_t{model.dim()});
+  h5::write_attr(f, "/", "n_params", std::int64_t{model.n_params()});
+  h5::write_attr(f, "/", "steps", std::int64_t{st.step});
+  h5::write_attr(f, "/", "data", info.path);
+  h5::write_attr(f, "/", "system", info.system);
+  out.commit();
+}
+
+}  // namespace
+
+TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
+  const auto t_start = Clock::now();
+  const int rank = mpi_rank(comm), size = mpi_size(comm);
+  PhaseTimer timer;
+
+  // Input, data, model: read and checked identically on every rank.
+  Settings set;
+  std::unique_ptr<Model> model;
+  TrajectoryFileInfo info;
+  Shard2 train_set, test_set;
+  run_collective(comm, [&] {
+    Config cfg = Config::from_file(req.input, req.overrides);
+    cfg.check_sections({"data", "model", "train", "checkpoint", "output"});
+    set = read_settings(cfg, req);
+    info = read_trajectory_info(set.data_path);
+    model = make_model(cfg.section("model"), static_cast<int>(info.dim));
+    cfg.check_all_used();
+    set.resolved = cfg.resolved_text();
+    if (rank == 0 && req.restart.empty() && fs::exists(set.output) && !req.overwrite)
+      throw IoError(set.output + ": output exists (use --overwrite, or --restart auto to resume)");
+  });
+  auto t0 = Clock::now();
+  run_collective(comm, [&] {
+    train_set = load_shard(info, info.train, rank, size);
+    test_set = load_shard(info, info.test, rank, size);
+    if (info.train.empty()) throw IoError(info.path + ": the training split is empty");
+  });
+  timer.add("read data", t0);
+  const Provenance prov = collect_provenance(comm, req.command_line);
+  const long np = model->n_params(), dim = model->dim();
+
+  // State: fresh, or from a checkpoint (rank 0 reads, every rank receives).
+  TrainState st;
+  TrainSummary sum;
+  run_collective(comm, [&] {
+    if (rank != 0 || req.restart.empty()) return;
+    std::optional<TrainState> loaded;
+    std::string path;
+    if (req.restart == "auto") {
+      loaded = load_latest_checkpoint(set.checkpoint_dir, &path);
+    } else {
+      loaded = load_checkpoint(req.restart);
+      path = req.restart;
+    }
+    if (loaded) {
+      if (loaded->params.size() != np)
+        throw IoError(path + ": checkpoint has " + std::to_string(loaded->params.size()) +
+                      " parameters, the model " + std::to_string(np));
+      st = std::move(*loaded);
+      std::printf("hnn train: resuming from %s (step %ld)\n", path.c_str(), st.step);
+    } else {
+      std::printf("hnn train: no checkpoint in %s, starting fresh\n", set.checkpoint_dir.c_str());
+    }
+  });
+  long have = st.params.size();
+  MPI_Bcast(&have, 1, MPI_LONG, 0, comm);
+  if (have > 0) {
+    broadcast_state(comm, st);
+    sum.resumed_from = st.step;
+  } else {
+    st.params.resize(np);
+    Rng init_rng(set.seed, 0);
+    model->init_params(init_rng, st.params);
+    st.m = Vec::Zero(np);
+    st.v = Vec::Zero(np);
+  }
+  Adam<double> adam(np, set.adam);
+  adam.set_state({st.m, st.v, st.optimizer_step});
+  auto save_adam = [&] {
+    st.m = adam.state().m;
+    st.v = adam.state().v;
+    st.optimizer_step = adam.state().step;
+  };
+
+  ChunkedLoss loss(*model, set.chunk);
+  const std::int64_t n_train = train_set.n_global;
+  const std::int64_t batch = set.batch == 0 ? n_train : std::min<std::int64_t>(set.batch, n_train);
+  const double norm = 1.0 / (static_cast<double>(batch) * static_cast<double>(dim));
+  Vec grad(np), buf(np + 2);
+  Mat xb(dim, 0), yb(dim, 0);
+  install_stop_handlers();
+  if (rank == 0)
+    std::printf("hnn train: %s model, %ld parameters; %lld train / %lld test samples (%s); batch "
+                "%lld; %ld steps on %d rank(s) x %d thread(s)\n",
+                model->kind().c_str(), np, static_cast<long long>(n_train),
+                static_cast<long long>(test_set.n_global), info.path.c_str(),
+                static_cast<long long>(batch), set.steps, size, omp_get_max_threads());
+
+  auto checkpoint = [&] {
+    auto tc = Clock::now();
+    save_adam();
+    run_collective(comm, [&] {
+      if (rank == 0) sum.checkpoint = write_checkpoint(set.checkpoint_dir, st, static_cast<int>(set.keep), set.resolved, prov);
+    });
+    timer.add("checkpoint", tc);
+  };
+
+  const auto loop_start = Clock::now();
+  const long first_step = st.step;
+  double train_loss = std::nan(""), test_loss = std::nan("");
+  while (st.step < set.steps) {
+    // This rank's part of the global minibatch.
+    t0 = Clock::now();
+    const auto idx = minibatch(set.seed, st.step, n_train, batch);
+    const auto lo = std::lower_bound(idx.begin(), idx.end(), train_set.first_sample);
+    const auto hi = std::lower_bound(idx.begin(), idx.end(), train_set.first_sample + train_set.x.cols());
+    const long nb = hi - lo;
+    const bool full = nb == train_set.x.cols();
+    if (!full) {
+      xb.resize(dim, nb);
+      yb.resize(dim, nb);
+      for (long j = 0; j < nb; ++j) {
+        xb.col(j) = train_set.x.col(lo[j] - train_set.first_sample);
+        yb.col(j) = train_set.dxdt.col(lo[j] - train_set.first_sample);
+      }
+    }
+    timer.add("batch", t0);
+    t0 = Clock::now();
+    const double sse = loss(st.params, full ? train_set.x : xb, full ? train_set.dxdt : yb, &grad);
+    timer.add("gradient", t0);
+
+    t0 = Clock::now();
+    buf.head(np) = grad;
+    buf[np] = sse;
+    buf[np + 1] = stop_requested() ? 1.0 : 0.0;
+    MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(np + 2), MPI_DOUBLE, MPI_SUM, comm);
+    timer.add("allreduce", t0);
+
+    t0 = Clock::now();
+    grad = buf.head(np) * norm;
+    train_loss = buf[np] * norm;
+    if (!std::isfinite(train_loss) || !grad.allFinite())
+      throw AgreedError("step " + std::to_string(st.step + 1) + ": " +
+                        (std::isfinite(train_loss) ? "non-finite gradient" : "loss is " + std::to_string(train_loss)) +
+                        " (the last good checkpoint is kept" +
+                        (sum.checkpoint.empty() ? "" : ": " + sum.checkpoint) +
+                        "); lower the learning rate or set clip_grad_norm");
+    if (set.clip > 0) clip_grad_norm<double>(grad, set.clip);
+    const double lr = learning_rate(set.schedule, st.step);
+    adam.step(st.params, grad, lr);
+    ++st.step;
+    timer.add("optimizer", t0);
+
+    if (st.step % set.log_every == 0 || st.step == set.steps) {
+      t0 = Clock::now();
+      double sse_test = test_set.x.cols() > 0 ? loss(st.params, test_set.x, test_set.dxdt, nullptr) : 0.0;
+      MPI_Allreduce(MPI_IN_PLACE, &sse_test, 1, MPI_DOUBLE, MPI_SUM, comm);
+      test_loss = test_set.n_global > 0
+                      ? sse_test / (static_cast<double>(test_set.n_global) * static_cast<double>(dim))
+                      : std::nan("");
+      timer.add("test loss", t0);
+      st.hist_step.push_back(static_cast<double>(st.step));
+      st.hist_train.push_back(train_loss);
+      st.hist_test.push_back(test_loss);
+      st.hist_lr.push_back(lr);
+      if (rank == 0) {
+        const double el = std::chrono::duration<double>(Clock::now() - loop_start).count();
+        const double rate = static_cast<double>(st.step - first_step) / std::max(el, 1e-9);
+        std::printf("step %ld/%ld train %.6e test %.6e lr %.3e %.1f steps/s ETA %s\n", st.step,
+                    set.steps, train_loss, test_loss, lr, rate,
+                    eta(static_cast<double>(set.steps - st.step) / std::max(rate, 1e-9)).c_str());
+        std::fflush(stdout);
+      }
+    }
+    if (buf[np + 1] > 0) {  // a rank was asked to stop: checkpoint, then leave
+      checkpoint();
+      sum.stopped = true;
+      break;
+    }
+    if (set.checkpoint_every > 0 && st.step % set.checkpoint_every == 0 && st.step < set.steps)
+      checkpoint();
+  }
+
+  if (!sum.stopped) {
+    checkpoint();
+    t0 = Clock::now();
+    save_adam();
+    run_collective(comm, [&] {
+      if (rank == 0)
+        write_model(set.output, req.overwrite || !req.restart.empty(), *model, st, set.resolved,
+                    set.source, prov, info);
+    });
+    timer.add("write model", t0);
+    sum.output = set.output;
+  }
+  sum.seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
+  MPI_Bcast(&sum.seconds, 1, MPI_DOUBLE, 0, comm);
+  timer.report(comm, sum.seconds);
+  sum.steps = st.step;
+  sum.n_params = np;
+  sum.n_train = static_cast<long>(n_train);
+  sum.n_test = static_cast<long>(test_set.n_global);
+  sum.train_loss = train_loss;
+  sum.test_loss = test_loss;
+  sum.hist_step = st.hist_step;
+  sum.hist_train = st.hist_train;
+  sum.hist_test = st.hist_test;
+  sum.checkpoint = broadcast_string(comm, sum.checkpoint);
+  return sum;
+}
+
+}  // namespace hnn

@@ -1,0 +1,170 @@
+// Data-parallel training: rank-count independence of the loss history, restart equality, and
+// the stop signal. Runs under mpiexec -n 2.
+#include <gtest/gtest.h>
+#include <mpi.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "data/generate.hpp"
+#include "io/hdf5.hpp"
+#include "parallel/mpi.hpp"
+#include "train/signals.hpp"
+#include "train/trainer.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Dir {
+  std::string path;
+  explicit Dir(const std::string& tag) {
+    path = hnn::broadcast_string(MPI_COMM_WORLD,
+                                 (fs::temp_directory_path() /
+                                  ("hnn_train_" + tag + "_" + std::to_string(::getpid()))).string());
+    if (hnn::mpi_rank() == 0) {
+      fs::remove_all(path);
+      fs::create_directories(path);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+  ~Dir() {
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (hnn::mpi_rank() == 0) fs::remove_all(path);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    if (hnn::mpi_rank() == 0) std::ofstream(path + "/" + name) << text;
+    MPI_Barrier(MPI_COMM_WORLD);
+    return path + "/" + name;
+  }
+};
+
+// A small spring data set (odd trajectory count: unequal shards).
+void make_data(const Dir& d) {
+  const std::string in = d.write("gen.toml", R"(
+[system]
+name = "spring"
+[integrator]
+name = "dopri5"
+rtol = 1e-10
+atol = 1e-10
+[data]
+n_trajectories = 11
+t_end = 3.0
+n_times = 30
+noise_std = 0.1
+n_test = 4
+)");
+  hnn::GenerateRequest g;
+  g.input = in;
+  g.output = d.path + "/data.h5";
+  hnn::generate(g, MPI_COMM_WORLD);
+}
+
+std::string train_input(const Dir& d, const std::string& kind, long batch) {
+  return d.write("train_" + kind + std::to_string(batch) + ".toml", R"(
+[data]
+path = ")" + d.path + R"(/data.h5"
+[model]
+kind = ")" + kind + R"("
+hidden = [16, 16]
+activation = "tanh"
+[train]
+steps = 30
+batch = )" + std::to_string(batch) + R"(
+lr = 1e-2
+weight_decay = 1e-4
+seed = 3
+log_every = 5
+chunk = 32
+)");
+}
+
+hnn::TrainRequest request(const std::string& input, const std::string& out,
+                          std::vector<std::string> more = {}) {
+  hnn::TrainRequest r;
+  r.input = input;
+  r.overrides = {"output.path=\"" + out + "\"", "checkpoint.dir=\"" + out + ".ckpt\""};
+  for (auto& m : more) r.overrides.push_back(m);
+  r.overwrite = true;
+  r.command_line = "test";
+  return r;
+}
+
+std::vector<double> params_of(const std::string& model_file) {
+  auto f = hnn::h5::File::open(model_file);
+  return hnn::h5::Dataset::open(f, "/params").read_all<double>();
+}
+
+void expect_close(const std::vector<double>& a, const std::vector<double>& b, double rel) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i)
+    EXPECT_LE(std::abs(a[i] - b[i]), rel * std::abs(a[i])) << "entry " << i;
+}
+
+TEST(TrainMpi, LossHistoryIndependentOfRankCount) {
+  Dir d("ranks");
+  make_data(d);
+  for (const char* kind : {"hnn", "baseline"})
+    for (long batch : {0L, 50L}) {  // full batch, and a minibatch drawn from (seed, step)
+      const std::string in = train_input(d, kind, batch);
+      hnn::TrainSummary one, two;
+      if (hnn::mpi_rank() == 0) one = hnn::train(request(in, d.path + "/one.h5"), MPI_COMM_SELF);
+      MPI_Barrier(MPI_COMM_WORLD);
+      two = hnn::train(request(in, d.path + "/two.h5"), MPI_COMM_WORLD);
+      if (hnn::mpi_rank() == 0) {
+        ASSERT_EQ(one.hist_train.size(), 6u);
+        // 1e-12 relative: the two runs differ only in the order of floating-point sums
+        // (per-rank partial sums, then the allreduce), ~1e-16 per step, over 30 Adam steps.
+        expect_close(one.hist_train, two.hist_train, 1e-12);
+        expect_close(one.hist_test, two.hist_test, 1e-12);
+        EXPECT_LT(two.hist_train.back(), two.hist_train.front()) << kind << " did not learn";
+      }
+    }
+}
+
+TEST(TrainMpi, RestartEqualsUninterruptedBitForBit) {
+  Dir d("restart");
+  make_data(d);
+  const std::string in = train_input(d, "hnn", 50);
+  hnn::train(request(in, d.path + "/full.h5"), MPI_COMM_WORLD);
+  // Stop after 12 steps (a "completed" shorter run), then resume to 30 from its checkpoint.
+  hnn::train(request(in, d.path + "/part.h5", {"train.steps=12"}), MPI_COMM_WORLD);
+  auto req = request(in, d.path + "/part.h5");
+  req.restart = "auto";
+  const auto resumed = hnn::train(req, MPI_COMM_WORLD);
+  EXPECT_EQ(resumed.resumed_from, 12);
+  if (hnn::mpi_rank() == 0) {
+    // Exact equality is the point: a restart must not change a bit.
+    EXPECT_EQ(params_of(d.path + "/full.h5"), params_of(d.path + "/part.h5"));
+  }
+}
+
+TEST(TrainMpi, StopSignalCheckpointsAndResumes) {
+  Dir d("signal");
+  make_data(d);
+  const std::string in = train_input(d, "hnn", 0);
+  hnn::train(request(in, d.path + "/full.h5"), MPI_COMM_WORLD);
+  // Rank 1 alone receives the signal: every rank must stop after the same step.
+  if (hnn::mpi_rank() == 1) hnn::request_stop();
+  const auto stopped = hnn::train(request(in, d.path + "/sig.h5"), MPI_COMM_WORLD);
+  hnn::reset_stop_request();
+  EXPECT_TRUE(stopped.stopped);
+  EXPECT_EQ(stopped.steps, 1);
+  EXPECT_FALSE(fs::exists(d.path + "/sig.h5")) << "no model file for an unfinished run";
+  auto req = request(in, d.path + "/sig.h5");
+  req.restart = "auto";
+  const auto resumed = hnn::train(req, MPI_COMM_WORLD);
+  EXPECT_FALSE(resumed.stopped);
+  EXPECT_EQ(resumed.resumed_from, 1);
+  if (hnn::mpi_rank() == 0) {
+    EXPECT_EQ(params_of(d.path + "/full.h5"), params_of(d.path + "/sig.h5"));
+  }
+}
+
+}  // namespace
