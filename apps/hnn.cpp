@@ -10,6 +10,8 @@
 #include "core/error.hpp"
 #include "data/generate.hpp"
 #include "data/import.hpp"
+#include "eval/evaluate.hpp"
+#include "eval/predict.hpp"
 #include "io/provenance.hpp"
 #include "parallel/mpi.hpp"
 #include "train/signals.hpp"
@@ -35,6 +37,20 @@ void print_generate_summary(const hnn::GenerateSummary& s) {
       static_cast<double>(s.n_traj) / std::max(s.seconds, 1e-12));
 }
 
+void print_evaluate_summary(const hnn::EvaluateSummary& s) {
+  std::printf("hnn evaluate: wrote %s\n  %s model, system %s, %ld rollout(s) x %ld times, "
+              "integrator %s, energy %s, %.2f s\n",
+              s.output.c_str(), s.model.c_str(), s.system.c_str(), s.n_rollouts, s.n_times,
+              s.integrator.c_str(), s.energy.c_str(), s.seconds);
+  for (const auto& m : s.metrics) {
+    if (m.has_pm)
+      std::printf("  %-20s %.6e +- %.2e\n", m.name.c_str(), m.value, m.pm);
+    else
+      std::printf("  %-20s %.6e\n", m.name.c_str(), m.value);
+  }
+  for (const auto& n : s.notes) std::printf("  note: %s\n", n.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,7 +58,8 @@ int main(int argc, char** argv) {
   const int rank = hnn::mpi_rank();
   const std::string command_line = join_args(argc, argv);
 
-  CLI::App app{"hnn: learning Hamiltonian dynamics (systems, integrators, data sets, training)."};
+  CLI::App app{"hnn: learning Hamiltonian dynamics (systems, integrators, data sets, training, "
+                "evaluation)."};
   app.set_version_flag("--version", hnn::version_string());
   app.require_subcommand(1);
   app.fallthrough();
@@ -110,6 +127,40 @@ int main(int argc, char** argv) {
                  "if none) or a checkpoint file");
   tr->add_flag("--overwrite", trq.overwrite, "Replace the output model file if it exists");
 
+  // hnn evaluate
+  hnn::EvaluateRequest evq;
+  evq.command_line = command_line;
+  auto* ev = app.add_subcommand(
+      "evaluate",
+      "Evaluate a trained model (Greydanus et al. 2019 metrics): train/test loss, rollouts of "
+      "the learned and the true dynamics, state and energy MSE, energy drift; writes HDF5.");
+  ev->add_option("model", evq.model, "Model file (HDF5, written by hnn train)")->required();
+  ev->add_option("-i,--input", evq.input,
+                 "Optional input file (TOML) with an [evaluate] section")
+      ->check(CLI::ExistingFile);
+  ev->add_option("--set", evq.overrides,
+                 "Override an [evaluate] value: evaluate.key=value (repeatable). Keys (default): "
+                 "data (the model's training data), energy (system | q2p2 | real_pendulum | "
+                 "none), integrator (dopri5 with rtol, atol = 1e-12 | implicit_midpoint with "
+                 "dt, tol (1e-14), max_iter (100)), seed (0), n_rollouts (15, >= 5), t_end (20), "
+                 "n_times (100); seed, n_rollouts, t_end, n_times only for generated data")
+      ->take_all();
+  ev->add_option("-o,--output", evq.output, "Output file (HDF5): /rollouts, /metrics")->required();
+  ev->add_flag("--overwrite", evq.overwrite, "Replace the output file if it exists");
+
+  // hnn predict
+  hnn::PredictRequest prq;
+  prq.command_line = command_line;
+  auto* pr = app.add_subcommand(
+      "predict", "Evaluate a trained model at given states: dx/dt, and H and its gradient for "
+                 "models with a learned Hamiltonian; writes HDF5.");
+  pr->add_option("model", prq.model, "Model file (HDF5, written by hnn train)")->required();
+  pr->add_option("states", prq.states, "States file (HDF5) with /states float64 (n, dim)")
+      ->required();
+  pr->add_option("-o,--output", prq.output, "Output file (HDF5): /states, /field, /H, /grad")
+      ->required();
+  pr->add_flag("--overwrite", prq.overwrite, "Replace the output file if it exists");
+
   try {
     try {
       app.parse(argc, argv);
@@ -139,6 +190,15 @@ int main(int argc, char** argv) {
         std::printf("hnn train: wrote %s (%ld steps, %ld parameters, train loss %.6e, test loss "
                     "%.6e, %.2f s)\n",
                     s.output.c_str(), s.steps, s.n_params, s.train_loss, s.test_loss, s.seconds);
+    } else if (ev->parsed()) {
+      const auto s = hnn::evaluate(evq, MPI_COMM_WORLD);
+      if (rank == 0) print_evaluate_summary(s);
+    } else if (pr->parsed()) {
+      const auto s = hnn::predict(prq, MPI_COMM_WORLD);
+      if (rank == 0)
+        std::printf("hnn predict: wrote %s (%s model, %ld states x %ld components%s)\n",
+                    s.output.c_str(), s.model.c_str(), s.n, s.dim,
+                    s.has_energy ? ", with H and its gradient" : "");
     } else if (im->parsed()) {
       const auto s = hnn::import_text(imp, MPI_COMM_WORLD);
       if (rank == 0)

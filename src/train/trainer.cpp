@@ -12,10 +12,9 @@
 #include "core/error.hpp"
 #include "data/trajectory_file.hpp"
 #include "data/trajectory_reader.hpp"
-#include "io/atomic_file.hpp"
 #include "io/config.hpp"
-#include "io/hdf5.hpp"
 #include "io/provenance.hpp"
+#include "models/model_file.hpp"
 #include "models/registry.hpp"
 #include "nn/adam.hpp"
 #include "nn/clip.hpp"
@@ -171,30 +170,6 @@ std::string eta(double seconds) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
   return buf;
-}
-
-void write_model(const std::string& path, bool overwrite, const Model& model, const TrainState& st,
-                 const std::string& input, const std::string& source, const Provenance& prov,
-                 const TrajectoryFileInfo& info) {
-  AtomicH5File out(path, MPI_COMM_SELF, overwrite);
-  const h5::File& f = out.file();
-  h5::Dataset::create<double>(f, "/params", {static_cast<hsize_t>(st.params.size())})
-      .write_rows(st.params.data(), 0, static_cast<hsize_t>(st.params.size()));
-  for (auto [name, h] : {std::pair{"/history/step", &st.hist_step},
-                         std::pair{"/history/train_loss", &st.hist_train},
-                         std::pair{"/history/test_loss", &st.hist_test},
-                         std::pair{"/history/lr", &st.hist_lr}})
-    h5::Dataset::create<double>(f, name, {h->size()}).write_rows(h->data(), 0, h->size());
-  write_provenance(f, prov, input, source);
-  h5::write_attr(f, "/", "format", std::string("hnn-model"));
-  h5::write_attr(f, "/", "format_version", std::int64_t{1});
-  h5::write_attr(f, "/", "model", model.kind());
-  h5::write_attr(f, "/", "dim", std::int64_t{model.dim()});
-  h5::write_attr(f, "/", "n_params", std::int64_t{model.n_params()});
-  h5::write_attr(f, "/", "steps", std::int64_t{st.step});
-  h5::write_attr(f, "/", "data", info.path);
-  h5::write_attr(f, "/", "system", info.system);
-  out.commit();
 }
 
 }  // namespace
@@ -377,9 +352,16 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     t0 = Clock::now();
     save_adam();
     run_collective(comm, [&] {
-      if (rank == 0)
-        write_model(set.output, req.overwrite || !req.restart.empty(), *model, st, set.resolved,
-                    set.source, prov, info);
+      if (rank != 0) return;
+      ModelFileRecord rec;
+      rec.steps = st.step;
+      rec.history = {st.hist_step, st.hist_train, st.hist_test, st.hist_lr};
+      rec.input = set.resolved;
+      rec.input_file = set.source;
+      rec.data_path = info.path;
+      rec.system = info.system;
+      write_model_file(set.output, req.overwrite || !req.restart.empty(), *model, st.params, rec,
+                       prov);
     });
     timer.add("write model", t0);
     sum.output = set.output;
