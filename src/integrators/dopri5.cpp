@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <typeinfo>
 
 #include "core/error.hpp"
+#include "systems/henon_heiles.hpp"
+#include "systems/pendulum.hpp"
+#include "systems/spring.hpp"
 
 namespace hnn {
 
@@ -60,33 +64,102 @@ Dopri5::Dopri5(Dopri5Options opt) : opt_(opt) {
   opt_.rtol = std::max(opt_.rtol, 100.0 * std::numeric_limits<double>::epsilon());
 }
 
-void Dopri5::resize(Eigen::Index d) {
-  if (y_.size() == d) return;
-  for (Vec* v : {&y_, &y_new_, &tmp_, &k1_, &k2_, &k3_, &k4_, &k5_, &k6_, &k7_}) v->resize(d);
-}
+namespace {
 
-double Dopri5::initial_step(const VectorField& f, double interval) {
+// Work space of the kernel: the state before (y) and after (yn) a step, the argument of a stage
+// (tmp) and the 7 stages. For a compile-time size D, plain arrays inside the kernel object, so
+// that the loops over D are unrolled and the values can stay in registers.
+template <int D>
+struct Work {
+  explicit Work(Vec& /*heap*/, Eigen::Index /*d*/) {}
+  static constexpr Eigen::Index size() { return D; }
+  double y[D], yn[D], tmp[D], k1[D], k2[D], k3[D], k4[D], k5[D], k6[D], k7[D];
+};
+
+// Runtime size: views of a heap buffer of 10·d doubles owned by the Dopri5 object.
+template <>
+struct Work<Eigen::Dynamic> {
+  Work(Vec& heap, Eigen::Index d) : n(d) {
+    if (heap.size() != 10 * d) heap.resize(10 * d);
+    double* p = heap.data();
+    for (double** v : {&y, &yn, &tmp, &k1, &k2, &k3, &k4, &k5, &k6, &k7}) {
+      *v = p;
+      p += d;
+    }
+  }
+  Eigen::Index size() const { return n; }
+  Eigen::Index n;
+  double *y, *yn, *tmp, *k1, *k2, *k3, *k4, *k5, *k6, *k7;
+};
+
+// The generic field: the virtual VectorField::field() on maps of the work arrays.
+struct VirtualField {
+  const VectorField& f;
+  Eigen::Index d;
+  void operator()(const double* x, double* dxdt) const {
+    Eigen::Map<Vec> out(dxdt, d);
+    f.field(Eigen::Map<const Vec>(x, d), out);
+  }
+};
+
+// A system's inline field_inline(), compiled into the kernel.
+template <class S>
+struct InlineField {
+  const S& s;
+  void operator()(const double* x, double* dxdt) const { s.field_inline(x, dxdt); }
+};
+
+// The whole integration for a state of size D (or Eigen::Dynamic) and a field callable
+// F: void(const double* x, double* dxdt).
+template <int D, class F>
+class Kernel {
+ public:
+  Kernel(const F& f, const Dopri5Options& opt, Vec& heap, Eigen::Index d)
+      : f_(f), opt_(opt), w_(heap, d) {}
+
+  // Dopri5::integrate() after its argument checks (times non-empty and valid).
+  void run(const double* x0, double t0, std::span<const double> times, double* out,
+           IntegratorStats& stats);
+
+ private:
+  // Hairer's initial step (scipy's select_initial_step); k1 = f(y) must be set.
+  double initial_step(double interval);
+  // One Dormand–Prince step of size h from y (with k1 = f(y)): fills k2..k7 and yn, returns
+  // ‖err‖ (NaN when the step produced non-finite values).
+  double attempt(double h);
+  // Writes the continuous extension at θ in (0, 1) of the last step (old state y, size h) to out.
+  void dense(double h, double theta, double* out) const;
+
+  const F& f_;
+  const Dopri5Options opt_;
+  Work<D> w_;
+  long evals_ = 0;
+};
+
+template <int D, class F>
+double Kernel<D, F>::initial_step(double interval) {
   // scipy.integrate._ivp.common.select_initial_step (Hairer, Nørsett & Wanner, "Solving ODEs I",
   // sec. II.4), with order = 4 (the error estimator's).
-  const Eigen::Index d = y_.size();
+  const Eigen::Index d = w_.size();
   if (d == 0) return interval;
   const double n = static_cast<double>(d);
+  const double *y = w_.y, *k1 = w_.k1;
   double s0 = 0.0, s1 = 0.0;
   for (Eigen::Index i = 0; i < d; ++i) {
-    const double sc = opt_.atol + std::abs(y_[i]) * opt_.rtol;
-    s0 += (y_[i] / sc) * (y_[i] / sc);
-    s1 += (k1_[i] / sc) * (k1_[i] / sc);
+    const double sc = opt_.atol + std::abs(y[i]) * opt_.rtol;
+    s0 += (y[i] / sc) * (y[i] / sc);
+    s1 += (k1[i] / sc) * (k1[i] / sc);
   }
   const double d0 = std::sqrt(s0 / n), d1n = std::sqrt(s1 / n);
   double h0 = (d0 < 1e-5 || d1n < 1e-5) ? 1e-6 : 0.01 * d0 / d1n;
   h0 = std::min(h0, interval);
-  tmp_ = y_ + h0 * k1_;
-  f.field(tmp_, k2_);
-  ++stats_.evals;
+  for (Eigen::Index i = 0; i < d; ++i) w_.tmp[i] = y[i] + h0 * k1[i];
+  f_(w_.tmp, w_.k2);
+  ++evals_;
   double s2 = 0.0;
   for (Eigen::Index i = 0; i < d; ++i) {
-    const double sc = opt_.atol + std::abs(y_[i]) * opt_.rtol;
-    const double v = (k2_[i] - k1_[i]) / sc;
+    const double sc = opt_.atol + std::abs(y[i]) * opt_.rtol;
+    const double v = (w_.k2[i] - k1[i]) / sc;
     s2 += v * v;
   }
   const double d2 = std::sqrt(s2 / n) / h0;
@@ -96,87 +169,87 @@ double Dopri5::initial_step(const VectorField& f, double interval) {
   return std::isfinite(h) ? h : h0;  // non-finite f(y0 + h0 f0): let step control shrink it
 }
 
-double Dopri5::attempt(const VectorField& f, double h) {
-  tmp_ = y_ + (h * a21) * k1_;
-  f.field(tmp_, k2_);
-  tmp_ = y_ + h * (a31 * k1_ + a32 * k2_);
-  f.field(tmp_, k3_);
-  tmp_ = y_ + h * (a41 * k1_ + a42 * k2_ + a43 * k3_);
-  f.field(tmp_, k4_);
-  tmp_ = y_ + h * (a51 * k1_ + a52 * k2_ + a53 * k3_ + a54 * k4_);
-  f.field(tmp_, k5_);
-  tmp_ = y_ + h * (a61 * k1_ + a62 * k2_ + a63 * k3_ + a64 * k4_ + a65 * k5_);
-  f.field(tmp_, k6_);
-  y_new_ = y_ + h * (b1 * k1_ + b3 * k3_ + b4 * k4_ + b5 * k5_ + b6 * k6_);
-  f.field(y_new_, k7_);
-  stats_.evals += 6;
+template <int D, class F>
+double Kernel<D, F>::attempt(double h) {
+  const Eigen::Index d = w_.size();
+  Work<D>& w = w_;
+  for (Eigen::Index i = 0; i < d; ++i) w.tmp[i] = w.y[i] + (h * a21) * w.k1[i];
+  f_(w.tmp, w.k2);
+  for (Eigen::Index i = 0; i < d; ++i) w.tmp[i] = w.y[i] + h * (a31 * w.k1[i] + a32 * w.k2[i]);
+  f_(w.tmp, w.k3);
+  for (Eigen::Index i = 0; i < d; ++i)
+    w.tmp[i] = w.y[i] + h * (a41 * w.k1[i] + a42 * w.k2[i] + a43 * w.k3[i]);
+  f_(w.tmp, w.k4);
+  for (Eigen::Index i = 0; i < d; ++i)
+    w.tmp[i] = w.y[i] + h * (a51 * w.k1[i] + a52 * w.k2[i] + a53 * w.k3[i] + a54 * w.k4[i]);
+  f_(w.tmp, w.k5);
+  for (Eigen::Index i = 0; i < d; ++i)
+    w.tmp[i] = w.y[i] + h * (a61 * w.k1[i] + a62 * w.k2[i] + a63 * w.k3[i] + a64 * w.k4[i] +
+                             a65 * w.k5[i]);
+  f_(w.tmp, w.k6);
+  for (Eigen::Index i = 0; i < d; ++i)
+    w.yn[i] = w.y[i] + h * (b1 * w.k1[i] + b3 * w.k3[i] + b4 * w.k4[i] + b5 * w.k5[i] +
+                            b6 * w.k6[i]);
+  f_(w.yn, w.k7);
+  evals_ += 6;
 
-  const Eigen::Index d = y_.size();
   if (d == 0) return 0.0;
   double sum = 0.0;
+  double nonfinite = 0.0;  // x − x is 0 for finite x and NaN for ±inf and NaN
   for (Eigen::Index i = 0; i < d; ++i) {
-    const double err =
-        h * (e1 * k1_[i] + e3 * k3_[i] + e4 * k4_[i] + e5 * k5_[i] + e6 * k6_[i] + e7 * k7_[i]);
-    const double sc = opt_.atol + opt_.rtol * std::max(std::abs(y_[i]), std::abs(y_new_[i]));
+    const double err = h * (e1 * w.k1[i] + e3 * w.k3[i] + e4 * w.k4[i] + e5 * w.k5[i] +
+                            e6 * w.k6[i] + e7 * w.k7[i]);
+    const double sc = opt_.atol + opt_.rtol * std::max(std::abs(w.y[i]), std::abs(w.yn[i]));
     sum += (err / sc) * (err / sc);
+    nonfinite += (w.yn[i] - w.yn[i]) + (w.k7[i] - w.k7[i]);
   }
   const double norm = std::sqrt(sum / static_cast<double>(d));
   // Non-finite stages or state make the step unusable even if the ratio above happens to be finite.
-  if (!std::isfinite(norm) || !y_new_.allFinite() || !k7_.allFinite())
-    return std::numeric_limits<double>::quiet_NaN();
+  if (!std::isfinite(norm) || nonfinite != 0.0) return std::numeric_limits<double>::quiet_NaN();
   return norm;
 }
 
-void Dopri5::dense(double h, double theta, double* out) const {
+template <int D, class F>
+void Kernel<D, F>::dense(double h, double theta, double* out) const {
   // CONTD5 of dopri5.f: y + θ(Δ + (1−θ)(b + θ(Δ − h k7 − b + (1−θ) r5))), with Δ = y_new − y,
   // b = h k1 − Δ, r5 = h Σ d_i k_i.
+  const Work<D>& w = w_;
   const double theta1 = 1.0 - theta;
-  for (Eigen::Index i = 0; i < y_.size(); ++i) {
-    const double ydiff = y_new_[i] - y_[i];
-    const double bspl = h * k1_[i] - ydiff;
-    const double r4 = ydiff - h * k7_[i] - bspl;
-    const double r5 =
-        h * (d1 * k1_[i] + d3 * k3_[i] + d4 * k4_[i] + d5 * k5_[i] + d6 * k6_[i] + d7 * k7_[i]);
-    out[i] = y_[i] + theta * (ydiff + theta1 * (bspl + theta * (r4 + theta1 * r5)));
+  for (Eigen::Index i = 0; i < w.size(); ++i) {
+    const double ydiff = w.yn[i] - w.y[i];
+    const double bspl = h * w.k1[i] - ydiff;
+    const double r4 = ydiff - h * w.k7[i] - bspl;
+    const double r5 = h * (d1 * w.k1[i] + d3 * w.k3[i] + d4 * w.k4[i] + d5 * w.k5[i] +
+                           d6 * w.k6[i] + d7 * w.k7[i]);
+    out[i] = w.y[i] + theta * (ydiff + theta1 * (bspl + theta * (r4 + theta1 * r5)));
   }
 }
 
-void Dopri5::integrate(const VectorField& f, ConstVecRef x0, double t0,
-                       std::span<const double> times, double* out) {
-  stats_ = {};
-  const Eigen::Index d = f.dim();
-  if (x0.size() != d)
-    throw NumericsError("dopri5: initial state has size " + std::to_string(x0.size()) +
-                        ", the vector field " + std::to_string(d));
-  double prev = t0;
-  for (double t : times) {
-    if (!(t >= prev) || !std::isfinite(t))
-      throw NumericsError("dopri5: output times must be finite, non-decreasing and >= t0 = " +
-                          fmt(t0) + " (got " + fmt(t) + " after " + fmt(prev) + ")");
-    prev = t;
-  }
-  if (times.empty()) return;
-  resize(d);
-  y_ = x0;
+template <int D, class F>
+void Kernel<D, F>::run(const double* x0, double t0, std::span<const double> times, double* out,
+                       IntegratorStats& stats) {
+  const Eigen::Index d = w_.size();
+  std::copy_n(x0, d, w_.y);
 
   std::size_t next = 0;  // next output to write
   auto write_state = [&](double t) {
     while (next < times.size() && times[next] == t) {
-      Eigen::Map<Vec>(out + next * d, d) = y_;
+      std::copy_n(w_.y, d, out + next * d);
       ++next;
     }
   };
   write_state(t0);
   if (next == times.size()) return;
-  if (!y_.allFinite()) throw NumericsError("dopri5: initial state is not finite");
+  if (!std::all_of(w_.y, w_.y + d, [](double v) { return std::isfinite(v); }))
+    throw NumericsError("dopri5: initial state is not finite");
 
   const double t_end = times.back();
   double t = t0;
-  f.field(y_, k1_);
-  ++stats_.evals;
-  double h_abs = opt_.first_step > 0.0 ? opt_.first_step : initial_step(f, t_end - t0);
+  f_(w_.y, w_.k1);
+  ++evals_;
+  double h_abs = opt_.first_step > 0.0 ? opt_.first_step : initial_step(t_end - t0);
 
-  long attempts = 0;
+  long attempts = 0, steps = 0, rejections = 0;
   while (t < t_end) {
     const double min_step = 10.0 * (std::nextafter(t, std::numeric_limits<double>::infinity()) - t);
     h_abs = std::clamp(h_abs, min_step, std::max(min_step, opt_.max_step));
@@ -196,7 +269,7 @@ void Dopri5::integrate(const VectorField& f, ConstVecRef x0, double t0,
       if (t_new > t_end) t_new = t_end;
       h = t_new - t;
       h_abs = h;
-      const double err = attempt(f, h);
+      const double err = attempt(h);
       if (err < 1.0) {
         double factor =
             err == 0.0 ? kMaxFactor : std::min(kMaxFactor, kSafety * std::pow(err, kErrorExponent));
@@ -209,19 +282,80 @@ void Dopri5::integrate(const VectorField& f, ConstVecRef x0, double t0,
       h_abs *=
           nonfinite ? kMinFactor : std::max(kMinFactor, kSafety * std::pow(err, kErrorExponent));
       rejected = true;
-      ++stats_.rejected;
+      ++rejections;
     }
-    ++stats_.steps;
+    ++steps;
 
     // Outputs strictly inside (t, t_new) from the continuous extension; at t_new the state.
     while (next < times.size() && times[next] < t_new) {
       dense(h, (times[next] - t) / h, out + next * d);
       ++next;
     }
-    y_.swap(y_new_);
-    k1_.swap(k7_);  // FSAL
+    std::copy_n(w_.yn, d, w_.y);
+    std::copy_n(w_.k7, d, w_.k1);  // FSAL
     t = t_new;
     write_state(t);
+  }
+  stats.steps = steps;
+  stats.rejected = rejections;
+  stats.evals = evals_;
+}
+
+// The arguments of one integrate() call, passed on to the kernel.
+struct Call {
+  const Dopri5Options& opt;
+  Vec& heap;  // work space of the Eigen::Dynamic kernel
+  const double* x0;
+  double t0;
+  std::span<const double> times;
+  double* out;
+  IntegratorStats& stats;
+};
+
+template <int D, class F>
+void run_kernel(const F& f, const Call& c, Eigen::Index d) {
+  Kernel<D, F>(f, c.opt, c.heap, d).run(c.x0, c.t0, c.times, c.out, c.stats);
+}
+
+// The inlined systems' test (see dopri5.hpp): exact type, so that a class derived from one of
+// them could never get its parent's field.
+template <class S, int D>
+bool run_inlined(const VectorField& f, const Call& c) {
+  if (typeid(f) != typeid(S)) return false;
+  run_kernel<D>(InlineField<S>{static_cast<const S&>(f)}, c, D);
+  return true;
+}
+
+}  // namespace
+
+void Dopri5::integrate(const VectorField& f, ConstVecRef x0, double t0,
+                       std::span<const double> times, double* out) {
+  stats_ = {};
+  const Eigen::Index d = f.dim();
+  if (x0.size() != d)
+    throw NumericsError("dopri5: initial state has size " + std::to_string(x0.size()) +
+                        ", the vector field " + std::to_string(d));
+  double prev = t0;
+  for (double t : times) {
+    if (!(t >= prev) || !std::isfinite(t))
+      throw NumericsError("dopri5: output times must be finite, non-decreasing and >= t0 = " +
+                          fmt(t0) + " (got " + fmt(t) + " after " + fmt(prev) + ")");
+    prev = t;
+  }
+  if (times.empty()) return;
+
+  const Call call{opt_, work_, x0.data(), t0, times, out, stats_};
+  if (run_inlined<Pendulum, 2>(f, call) || run_inlined<Spring, 2>(f, call) ||
+      run_inlined<HenonHeiles, 4>(f, call))
+    return;
+  const VirtualField field{f, d};
+  switch (d) {
+    case 2: return run_kernel<2>(field, call, d);
+    case 4: return run_kernel<4>(field, call, d);
+    case 6: return run_kernel<6>(field, call, d);
+    case 8: return run_kernel<8>(field, call, d);
+    case 12: return run_kernel<12>(field, call, d);
+    default: return run_kernel<Eigen::Dynamic>(field, call, d);
   }
 }
 

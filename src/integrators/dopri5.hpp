@@ -16,6 +16,20 @@
 // O(h^5), the same order as the error estimate that controls h) and C¹ across steps. (scipy's
 // RK45 uses another 4th-order interpolant.) An output time that equals a step end gets that step's
 // state itself.
+//
+// Implementation: one step loop, a kernel templated on the state size D and on the field
+// callable (dopri5.cpp). integrate() picks the kernel automatically:
+//   - Pendulum, Spring, HenonHeiles (exact type): D = 2, 2, 4 and the system's inline
+//     field_inline() compiled into the kernel (no virtual call; about 2x on the pendulum);
+//   - any other VectorField (other systems, learned models) with dim() in {2, 4, 6, 8, 12}:
+//     D = dim() with the virtual field() (fixed-size loops and work arrays);
+//   - any other dim(): D = Eigen::Dynamic, the virtual field() and a heap work space in the
+//     Dopri5 object (allocated when dim() changes, never in the step loop).
+// The path depends on the type and size of f alone, and all paths run the same arithmetic in the
+// same order, so results depend on the inputs alone (not on the thread count). In the default
+// build (no FMA) a system gives bitwise the same results on its inlined path as through the
+// virtual field() (which calls field_inline()); with -march=native the compiler may contract
+// multiply-adds differently in the two, a difference in the last bits.
 #pragma once
 
 #include <limits>
@@ -47,17 +61,8 @@ class Dopri5 : public Integrator {
                  double* out) override;
 
  private:
-  // Hairer's initial step (scipy's select_initial_step); k1_ = f(y_) must be set.
-  double initial_step(const VectorField& f, double interval);
-  // One Dormand–Prince step of size h from y_ (with k1_ = f(y_)): fills k2_..k7_ and y_new_,
-  // returns ‖err‖ (NaN when the step produced non-finite values).
-  double attempt(const VectorField& f, double h);
-  // Writes the continuous extension at θ in (0, 1) of the last step (old state y_, size h) to out.
-  void dense(double h, double theta, double* out) const;
-  void resize(Eigen::Index d);
-
   Dopri5Options opt_;
-  Vec y_, y_new_, tmp_, k1_, k2_, k3_, k4_, k5_, k6_, k7_;  // sized on first use
+  Vec work_;  // 10·dim() doubles for the Eigen::Dynamic kernel; sized on first use
 };
 
 }  // namespace hnn

@@ -111,6 +111,25 @@ void Fput::gradient(ConstVecRef x, VecRef grad) const {
   Fput::dT_dp(x.tail(n), grad.tail(n));
 }
 
+void Fput::field(ConstVecRef x, VecRef dxdt) const {
+  const int n = p_.n;
+  for (int i = 0; i < n; ++i) dxdt[i] = x[n + i];
+  // As dV_dq, with the difference the other way round.
+  double left = p_.periodic ? force(x[n - 1] - x[0]) : force(-x[0]);
+  for (int i = 0; i < n; ++i) {
+    double right;
+    if (i + 1 < n) {
+      right = force(x[i] - x[i + 1]);
+    } else if (p_.periodic) {
+      right = force(x[n - 1] - x[0]);
+    } else {
+      right = force(x[n - 1]);
+    }
+    dxdt[n + i] = left - right;
+    left = right;
+  }
+}
+
 Vec Fput::linear_actions(ConstVecRef x) const {
   const int n = p_.n;
   const Vec Q = U_ * x.head(n);

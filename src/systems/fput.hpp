@@ -37,6 +37,8 @@ class Fput final : public System {
   int dim() const override { return 2 * p_.n; }
   double energy(ConstVecRef x) const override;
   void gradient(ConstVecRef x, VecRef grad) const override;
+  // Ω∇H written out: (p, φ'(d_{i−1}) − φ'(d_i)), the same rounding as gradient().
+  void field(ConstVecRef x, VecRef dxdt) const override;
   bool separable() const override { return true; }
   void dT_dp(ConstVecRef p, VecRef out) const override;  // p
   void dV_dq(ConstVecRef q, VecRef out) const override;  // φ'(d_i) − φ'(d_{i−1})

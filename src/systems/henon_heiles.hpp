@@ -25,6 +25,16 @@ class HenonHeiles final : public System {
   int dim() const override { return 4; }
   double energy(ConstVecRef x) const override;
   void gradient(ConstVecRef x, VecRef grad) const override;
+  // Ω∇H written out: (p_x, p_y, −x − 2xy, −y − x² + y²), the same rounding as gradient().
+  void field(ConstVecRef s, VecRef dsdt) const override { field_inline(s.data(), dsdt.data()); }
+  // field() on raw arrays of 4 doubles, inline so that Dopri5's fixed-size kernel inlines it.
+  void field_inline(const double* s, double* dsdt) const {
+    const double x = s[0], y = s[1];
+    dsdt[0] = s[2];
+    dsdt[1] = s[3];
+    dsdt[2] = -(x + 2.0 * x * y);
+    dsdt[3] = -(y + x * x - y * y);
+  }
   bool separable() const override { return true; }
   void dT_dp(ConstVecRef p, VecRef out) const override;  // p
   void dV_dq(ConstVecRef q, VecRef out) const override;  // (x + 2xy, y + x² − y²)

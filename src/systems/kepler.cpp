@@ -41,7 +41,8 @@ double Kepler::energy(ConstVecRef x) const {
 void Kepler::dT_dp(ConstVecRef p, VecRef out) const { out = p; }
 
 void Kepler::dV_dq(ConstVecRef q, VecRef out) const {
-  const double r2 = q.squaredNorm();
+  double r2 = 0.0;  // summed in order, as in field()
+  for (Eigen::Index c = 0; c < q.size(); ++c) r2 += q[c] * q[c];
   const double c = -p_.k / (r2 * std::sqrt(r2));
   out = c * q;
 }
@@ -50,6 +51,17 @@ void Kepler::gradient(ConstVecRef x, VecRef grad) const {
   const int d = p_.dim;
   Kepler::dV_dq(x.head(d), grad.head(d));
   Kepler::dT_dp(x.tail(d), grad.tail(d));
+}
+
+void Kepler::field(ConstVecRef x, VecRef dxdt) const {
+  const int d = p_.dim;
+  double r2 = 0.0;
+  for (int c = 0; c < d; ++c) r2 += x[c] * x[c];
+  const double s = p_.k / (r2 * std::sqrt(r2));  // −(−k / r³): dV_dq's factor, negated
+  for (int c = 0; c < d; ++c) {
+    dxdt[c] = x[d + c];
+    dxdt[d + c] = s * x[c];
+  }
 }
 
 namespace {

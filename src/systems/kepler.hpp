@@ -36,6 +36,8 @@ class Kepler final : public System {
   int dim() const override { return 2 * p_.dim; }
   double energy(ConstVecRef x) const override;
   void gradient(ConstVecRef x, VecRef grad) const override;
+  // Ω∇H written out: (p, k q / r³), the same rounding as gradient().
+  void field(ConstVecRef x, VecRef dxdt) const override;
   bool separable() const override { return true; }
   void dT_dp(ConstVecRef p, VecRef out) const override;  // p
   void dV_dq(ConstVecRef q, VecRef out) const override;  // −k q / r³

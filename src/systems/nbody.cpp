@@ -1,5 +1,6 @@
 #include "systems/nbody.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -118,6 +119,31 @@ void NBody::gradient(ConstVecRef x, VecRef grad) const {
   const int n = p_.bodies * p_.dim;
   NBody::dV_dq(x.head(n), grad.head(n));
   NBody::dT_dp(x.tail(n), grad.tail(n));
+}
+
+void NBody::field(ConstVecRef x, VecRef dxdt) const {
+  // dq/dt = p_i / m_i; dp/dt = −∂V/∂q with the pair terms of dV_dq subtracted instead of added
+  // (the same values: rounding is symmetric in sign).
+  const int nb = p_.bodies, d = p_.dim, n = nb * d;
+  for (int c = 0; c < d; ++c)
+    for (int i = 0; i < nb; ++i) dxdt[c * nb + i] = x[n + c * nb + i] * inv_masses_[i];
+  double* dp = dxdt.data() + n;
+  std::fill(dp, dp + n, 0.0);
+  for (int i = 0; i < nb; ++i) {
+    for (int j = i + 1; j < nb; ++j) {
+      double dq[3];
+      double r2 = 0.0;
+      for (int c = 0; c < d; ++c) {
+        dq[c] = x[c * nb + i] - x[c * nb + j];
+        r2 += dq[c] * dq[c];
+      }
+      const double s = p_.G * p_.masses[i] * p_.masses[j] / (r2 * std::sqrt(r2));
+      for (int c = 0; c < d; ++c) {
+        dp[c * nb + i] -= s * dq[c];
+        dp[c * nb + j] += s * dq[c];
+      }
+    }
+  }
 }
 
 Eigen::VectorXd NBody::total_momentum(ConstVecRef x) const {

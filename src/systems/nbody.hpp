@@ -47,6 +47,8 @@ class NBody final : public System {
   int dim() const override { return 2 * p_.bodies * p_.dim; }
   double energy(ConstVecRef x) const override;
   void gradient(ConstVecRef x, VecRef grad) const override;
+  // Ω∇H written out (no gradient + swap), the same rounding as gradient().
+  void field(ConstVecRef x, VecRef dxdt) const override;
   bool separable() const override { return true; }
   void dT_dp(ConstVecRef p, VecRef out) const override;  // p_i / m_i
   void dV_dq(ConstVecRef q, VecRef out) const override;  // Σ_j G m_i m_j (q_i − q_j)/|q_i − q_j|³

@@ -22,6 +22,8 @@ Pendulum::Pendulum(const PendulumParams& params) : p_(params) {
   check(std::isfinite(p_.g) && p_.g > 0, "g", p_.g, "must be > 0");
   check(std::isfinite(p_.r_min) && p_.r_min >= 0, "r_min", p_.r_min, "must be >= 0");
   check(std::isfinite(p_.r_max) && p_.r_max >= p_.r_min, "r_max", p_.r_max, "must be >= r_min");
+  mgl_ = p_.m * p_.g * p_.l;
+  inv_ml2_ = 1.0 / (p_.m * p_.l * p_.l);
 }
 
 double Pendulum::energy(ConstVecRef x) const {
@@ -29,15 +31,13 @@ double Pendulum::energy(ConstVecRef x) const {
 }
 
 void Pendulum::gradient(ConstVecRef x, VecRef grad) const {
-  grad[0] = p_.m * p_.g * p_.l * std::sin(x[0]);
-  grad[1] = x[1] / (p_.m * p_.l * p_.l);
+  grad[0] = mgl_ * std::sin(x[0]);
+  grad[1] = x[1] * inv_ml2_;
 }
 
-void Pendulum::dT_dp(ConstVecRef p, VecRef out) const { out[0] = p[0] / (p_.m * p_.l * p_.l); }
+void Pendulum::dT_dp(ConstVecRef p, VecRef out) const { out[0] = p[0] * inv_ml2_; }
 
-void Pendulum::dV_dq(ConstVecRef q, VecRef out) const {
-  out[0] = p_.m * p_.g * p_.l * std::sin(q[0]);
-}
+void Pendulum::dV_dq(ConstVecRef q, VecRef out) const { out[0] = mgl_ * std::sin(q[0]); }
 
 std::map<std::string, double> Pendulum::parameters() const {
   return {{"m", p_.m}, {"l", p_.l}, {"g", p_.g}, {"r_min", p_.r_min}, {"r_max", p_.r_max}};

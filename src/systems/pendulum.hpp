@@ -3,6 +3,8 @@
 // H = 3(1 − cos q) + p², the reference HNN task.
 #pragma once
 
+#include <cmath>
+
 #include "systems/system.hpp"
 
 namespace hnn {
@@ -25,6 +27,13 @@ class Pendulum final : public System {
   int dim() const override { return 2; }
   double energy(ConstVecRef x) const override;
   void gradient(ConstVecRef x, VecRef grad) const override;
+  // Ω∇H written out: (p / (m l²), −m g l sin q), the same rounding as gradient().
+  void field(ConstVecRef x, VecRef dxdt) const override { field_inline(x.data(), dxdt.data()); }
+  // field() on raw arrays of 2 doubles, inline so that Dopri5's fixed-size kernel inlines it.
+  void field_inline(const double* x, double* dxdt) const {
+    dxdt[0] = x[1] * inv_ml2_;
+    dxdt[1] = -(mgl_ * std::sin(x[0]));
+  }
   bool separable() const override { return true; }
   void dT_dp(ConstVecRef p, VecRef out) const override;  // p / (m l²)
   void dV_dq(ConstVecRef q, VecRef out) const override;  // m g l sin q
@@ -36,6 +45,7 @@ class Pendulum final : public System {
 
  private:
   PendulumParams p_;
+  double mgl_, inv_ml2_;  // m g l and 1/(m l²)
 };
 
 }  // namespace hnn

@@ -21,6 +21,7 @@ Spring::Spring(const SpringParams& params) : p_(params) {
   check(std::isfinite(p_.m) && p_.m > 0, "m", p_.m, "must be > 0");
   check(std::isfinite(p_.r_min) && p_.r_min >= 0, "r_min", p_.r_min, "must be >= 0");
   check(std::isfinite(p_.r_max) && p_.r_max >= p_.r_min, "r_max", p_.r_max, "must be >= r_min");
+  inv_m_ = 1.0 / p_.m;
 }
 
 double Spring::energy(ConstVecRef x) const {
@@ -29,10 +30,10 @@ double Spring::energy(ConstVecRef x) const {
 
 void Spring::gradient(ConstVecRef x, VecRef grad) const {
   grad[0] = p_.k * x[0];
-  grad[1] = x[1] / p_.m;
+  grad[1] = x[1] * inv_m_;
 }
 
-void Spring::dT_dp(ConstVecRef p, VecRef out) const { out[0] = p[0] / p_.m; }
+void Spring::dT_dp(ConstVecRef p, VecRef out) const { out[0] = p[0] * inv_m_; }
 
 void Spring::dV_dq(ConstVecRef q, VecRef out) const { out[0] = p_.k * q[0]; }
 

@@ -23,6 +23,13 @@ class Spring final : public System {
   int dim() const override { return 2; }
   double energy(ConstVecRef x) const override;
   void gradient(ConstVecRef x, VecRef grad) const override;
+  // Ω∇H written out: (p / m, −k q), the same rounding as gradient().
+  void field(ConstVecRef x, VecRef dxdt) const override { field_inline(x.data(), dxdt.data()); }
+  // field() on raw arrays of 2 doubles, inline so that Dopri5's fixed-size kernel inlines it.
+  void field_inline(const double* x, double* dxdt) const {
+    dxdt[0] = x[1] * inv_m_;
+    dxdt[1] = -(p_.k * x[0]);
+  }
   bool separable() const override { return true; }
   void dT_dp(ConstVecRef p, VecRef out) const override;  // p / m
   void dV_dq(ConstVecRef q, VecRef out) const override;  // k q
@@ -35,6 +42,7 @@ class Spring final : public System {
 
  private:
   SpringParams p_;
+  double inv_m_;  // 1/m
 };
 
 }  // namespace hnn
