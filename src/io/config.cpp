@@ -139,13 +139,23 @@ std::string Config::resolved_text() const {
   return out;
 }
 
+namespace {
+
+// "FILE:LINE" for a value read from the input file; "FILE (--set)" for one from an override.
+std::string where(const Config::Impl& impl, const Value& v) {
+  if (v.location().file_name() != impl.source) return impl.source + " (--set)";
+  return impl.source + ":" + std::to_string(v.location().line());
+}
+
+}  // namespace
+
 void Config::check_sections(const std::vector<std::string>& known) const {
   for (const auto& [name, value] : impl_->root.as_table())
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "[" : ", [") + k + "]";
-      throw ConfigError(impl_->source + ":" + std::to_string(value.location().line()) +
-                        ": unknown section [" + name + "] (expected " + list + ")");
+      throw ConfigError(where(*impl_, value) + ": unknown section [" + name + "] (expected " +
+                        list + ")");
     }
 }
 
@@ -153,12 +163,10 @@ void Config::check_all_used() const {
   for (const auto& [name, value] : impl_->root.as_table()) {
     auto it = impl_->used.find(name);
     if (it == impl_->used.end())
-      throw ConfigError(impl_->source + ":" + std::to_string(value.location().line()) +
-                        ": unknown section [" + name + "]");
+      throw ConfigError(where(*impl_, value) + ": unknown section [" + name + "]");
     for (const auto& [key, v] : value.as_table())
       if (!it->second.count(key))
-        throw ConfigError(impl_->source + ":" + std::to_string(v.location().line()) +
-                          ": unknown key '" + key + "' in [" + name + "]");
+        throw ConfigError(where(*impl_, v) + ": unknown key '" + key + "' in [" + name + "]");
   }
 }
 
