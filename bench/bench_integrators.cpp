@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "core/rng.hpp"
 #include "integrators/dopri5.hpp"
 #include "integrators/leapfrog.hpp"
@@ -226,65 +227,22 @@ void BM_gemm(benchmark::State& state) {
       benchmark::Counter(flops * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-// Console output plus, at the end, the best repetition of every rate counter.
-class BestReporter : public benchmark::ConsoleReporter {
- public:
-  // Colours only on a terminal (a reporter passed to RunSpecifiedBenchmarks does not see
-  // --benchmark_color).
-  BestReporter() : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular) {}
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
-      const std::string key = r.run_name.function_name;
-      if (std::find(order_.begin(), order_.end(), key) == order_.end()) order_.push_back(key);
-      for (const auto& [name, c] : r.counters) {
-        if (!(c.flags & benchmark::Counter::kIsRate)) continue;
-        double& best = best_[key][name];
-        best = std::max(best, c.value);
-      }
+// best(traj/s, 2 threads) / (2 · best(traj/s, 1 thread)) for every ensemble.
+void print_omp_efficiency(const hnn::bench::Best& best, std::FILE* f) {
+  for (const std::string set : {"pendulum_set", "pendulum_ensemble1000"})
+    for (const std::string atol : {"atol1e-6", "atol1e-10"}) {
+      const auto k1 = best.find(set + "/" + atol + "/omp:1"), k2 = best.find(set + "/" + atol + "/omp:2");
+      if (k1 == best.end() || k2 == best.end() || !k1->second.count("traj") || !k2->second.count("traj"))
+        continue;
+      std::fprintf(f, "omp_efficiency %-34s %.4f\n", (set + "/" + atol).c_str(),
+                   k2->second.at("traj") / (2.0 * k1->second.at("traj")));
     }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    std::FILE* f = stdout;
-    std::fprintf(f, "\nBEST OF REPETITIONS (highest rate per counter)\n");
-    for (const auto& key : order_)
-      for (const auto& [name, v] : best_[key])
-        std::fprintf(f, "best %-44s %-6s %.6g\n", key.c_str(), name.c_str(), v);
-    // Derived figures.
-    for (const std::string set : {"pendulum_set", "pendulum_ensemble1000"})
-      for (const std::string atol : {"atol1e-6", "atol1e-10"}) {
-        const std::string k1 = set + "/" + atol + "/omp:1", k2 = set + "/" + atol + "/omp:2";
-        if (best_.count(k1) && best_.count(k2) && best_[k1]["traj"] > 0)
-          std::fprintf(f, "omp_efficiency %-34s %.4f\n", (set + "/" + atol).c_str(),
-                       best_[k2]["traj"] / (2.0 * best_[k1]["traj"]));
-      }
-    std::fflush(f);
-  }
-
- private:
-  std::vector<std::string> order_;
-  std::map<std::string, std::map<std::string, double>> best_;
-};
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Defaults of 3 repetitions of >= 0.15 s each, unless given on the command line (the
-  // per-benchmark settings would otherwise override --benchmark_repetitions / _min_time).
-  bool user_reps = false, user_min_time = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    user_reps = user_reps || a.rfind("--benchmark_repetitions", 0) == 0;
-    user_min_time = user_min_time || a.rfind("--benchmark_min_time", 0) == 0;
-  }
-  auto configure = [&](benchmark::internal::Benchmark* b, benchmark::TimeUnit unit) {
-    b->UseRealTime()->Unit(unit);
-    if (!user_min_time) b->MinTime(kMinTime);
-    if (!user_reps) b->Repetitions(kRepetitions);
-  };
-
+  const hnn::bench::Defaults configure(argc, argv, kRepetitions, kMinTime);
   static const std::vector<Case> all = cases();
   for (const Case& c : all)
     for (const std::string method : {"rk4", "leapfrog", "yoshida4", "dopri5"})
@@ -307,7 +265,7 @@ int main(int argc, char** argv) {
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  BestReporter reporter;
+  hnn::bench::BestReporter reporter(print_omp_efficiency);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

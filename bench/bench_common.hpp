@@ -1,0 +1,85 @@
+// Shared by the benchmark executables: default repetitions, and a console reporter that ends with
+// the best repetition of every rate counter (the machines are shared and noisy, so the best
+// repetition is the least disturbed one) plus derived figures computed from those bests.
+#pragma once
+
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hnn::bench {
+
+// best[benchmark name][counter name] = highest value over the repetitions.
+using Best = std::map<std::string, std::map<std::string, double>>;
+
+// Applies UseRealTime, the time unit, and REPS repetitions of >= MIN_TIME seconds unless the
+// command line sets --benchmark_repetitions / --benchmark_min_time (per-benchmark settings would
+// otherwise override them).
+class Defaults {
+ public:
+  Defaults(int argc, char** argv, int reps, double min_time) : reps_(reps), min_time_(min_time) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      user_reps_ = user_reps_ || a.rfind("--benchmark_repetitions", 0) == 0;
+      user_min_time_ = user_min_time_ || a.rfind("--benchmark_min_time", 0) == 0;
+    }
+  }
+  void operator()(benchmark::internal::Benchmark* b, benchmark::TimeUnit unit) const {
+    b->UseRealTime()->Unit(unit);
+    if (!user_min_time_) b->MinTime(min_time_);
+    if (!user_reps_) b->Repetitions(reps_);
+  }
+
+ private:
+  int reps_;
+  double min_time_;
+  bool user_reps_ = false, user_min_time_ = false;
+};
+
+class BestReporter : public benchmark::ConsoleReporter {
+ public:
+  // DERIVED prints figures computed from the bests at the end (may be empty).
+  explicit BestReporter(std::function<void(const Best&, std::FILE*)> derived = {})
+      // Colours only on a terminal (a reporter passed to RunSpecifiedBenchmarks does not see
+      // --benchmark_color).
+      : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular),
+        derived_(std::move(derived)) {}
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+      const std::string key = r.run_name.function_name;
+      if (std::find(order_.begin(), order_.end(), key) == order_.end()) order_.push_back(key);
+      for (const auto& [name, c] : r.counters) {
+        if (!(c.flags & benchmark::Counter::kIsRate)) continue;
+        double& best = best_[key][name];
+        best = std::max(best, c.value);
+      }
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::FILE* f = stdout;
+    std::fprintf(f, "\nBEST OF REPETITIONS (highest rate per counter)\n");
+    for (const auto& key : order_)
+      for (const auto& [name, v] : best_[key])
+        std::fprintf(f, "best %-44s %-6s %.6g\n", key.c_str(), name.c_str(), v);
+    if (derived_) derived_(best_, f);
+    std::fflush(f);
+  }
+
+ private:
+  std::function<void(const Best&, std::FILE*)> derived_;
+  std::vector<std::string> order_;
+  Best best_;
+};
+
+}  // namespace hnn::bench

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Training-step performance of the reference HNN (2 -> 200 -> 200 -> 1, tanh, float64): the
+# kernel benchmark, the same step in PyTorch, and `hnn train` scaling over threads and MPI ranks.
+#
+# Usage: scripts/bench-train.sh [BUILD_DIR]        (default build/, which must hold ./hnn and
+#                                                   bench/bench_train)
+# Environment:
+#   REPEATS   repetitions of each app configuration; the best rate is kept (default 3)
+#   STEPS     training steps per app run (default 20)
+#   NO_TORCH  set to skip the PyTorch comparison (it needs Debian's python3-torch)
+#
+# Prints, all measured in this run:
+#   1. bench/bench_train's best-of table: GEMM rate, step rate per batch/threads/chunk, and the
+#      step's FLOP rate as a fraction of the GEMM rate (of_gemm).
+#   2. torch_steps_per_s and speedup_vs_torch at batch 750 (our best chunk / PyTorch), 1 and 2
+#      threads.
+#   3. `hnn train` on a spring data set (11250 training samples), global batch 4096, STEPS steps,
+#      as 1 rank x 1 thread, 1 rank x 2 threads and 2 ranks x 1 thread (interleaved):
+#      train_steps_per_s CONFIG RATE, where RATE = steps / (batch + gradient + allreduce +
+#      optimizer seconds of the phase table, the maximum over ranks), and
+#      train_efficiency CONFIG RATE / (2 x RATE(1 rank x 1 thread)).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(cd "${1:-build}" && pwd)
+hnn="$build/hnn"
+for exe in "$hnn" "$build/bench/bench_train"; do
+  [[ -x "$exe" ]] || { echo "bench-train: $exe not found (build first: scripts/build.sh)" >&2; exit 1; }
+done
+repeats=${REPEATS:-3}
+steps=${STEPS:-20}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+echo "# $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $("$hnn" --version | head -n 1)"
+"$build/bench/bench_train" | tee "$tmp/kernel.txt" | sed -n '/BEST OF/,$p'
+
+if [[ -z "${NO_TORCH:-}" ]]; then
+  /usr/bin/python3 scripts/bench_torch_step.py --batch 750 --threads 1 2 | tee "$tmp/torch.txt"
+  for t in 1 2; do
+    ours=$(awk -v t="$t" '$1 == "best" && $2 ~ "^step/batch:750/omp:"t"/" && $3 == "steps" \
+                          { if ($4 > m) m = $4 } END { print m }' "$tmp/kernel.txt")
+    theirs=$(awk -v t="$t" '$2 == "batch:750" && $3 == "omp:"t { print $5 }' "$tmp/torch.txt")
+    awk -v t="$t" -v a="$ours" -v b="$theirs" \
+        'BEGIN { printf "speedup_vs_torch batch:750 omp:%s %.2f (%.4g vs %.4g steps/s)\n", t, a / b, a, b }'
+  done
+fi
+
+"$hnn" generate inputs/spring.toml --set data.n_trajectories=400 -o "$tmp/spring.h5" > /dev/null
+args=(train inputs/train_spring.toml --set data.path="$tmp/spring.h5" --set train.steps="$steps"
+      --set train.batch=4096 --set train.log_every="$steps" --set checkpoint.every=0
+      --set output.path="$tmp/model.h5" --overwrite)
+run() {
+  local log="$tmp/log"
+  case "$1" in
+    t1r1) OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+    t2r1) OMP_NUM_THREADS=2 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+    t1r2) mpirun -np 2 --oversubscribe -x OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+  esac || { echo "bench-train: $1 failed:" >&2; cat "$log" >&2; exit 1; }
+  awk -v n="$steps" '$1 ~ /^(batch|gradient|allreduce|optimizer)$/ { s += $2 } END { print n / s }' "$log"
+}
+declare -A best=([t1r1]=0 [t2r1]=0 [t1r2]=0)
+for ((r = 1; r <= repeats; ++r)); do
+  for c in t1r1 t2r1 t1r2; do
+    rate=$(run "$c")
+    echo "# repeat $r $c $rate steps/s"
+    best[$c]=$(awk -v a="${best[$c]}" -v b="$rate" 'BEGIN { print (b > a ? b : a) }')
+  done
+done
+for c in t1r1 t2r1 t1r2; do echo "train_steps_per_s batch:4096 $c ${best[$c]}"; done
+for c in t2r1 t1r2; do
+  awk -v c="$c" -v r="${best[$c]}" -v r1="${best[t1r1]}" \
+      'BEGIN { printf "train_efficiency batch:4096 %s %.4f\n", c, r / (2 * r1) }'
+done
