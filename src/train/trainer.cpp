@@ -103,7 +103,7 @@ Settings read_settings(Config& cfg, const TrainRequest& req) {
     tr.fail("schedule", e.what());
   }
   s.log_every = tr.get_count("log_every", std::max(1L, s.steps / 10));
-  s.chunk = tr.get_count("chunk", 256);
+  s.chunk = tr.get_count("chunk", 128);
   Section out = cfg.section("output");
   s.output = out.get_string("path", "model.h5");
   Section ck = cfg.section("checkpoint");
