@@ -3,7 +3,8 @@
 #
 # Usage: scripts/bench-generate.sh [BUILD_DIR]        (default build/, which must hold ./hnn)
 # Environment:
-#   N_TRAJ   trajectories (default 20000)
+#   N_TRAJ   trajectories (default 200000: a few seconds per run, so that start-up and the
+#            last, un-overlapped block write are a small share)
 #   REPEATS  repetitions of each configuration; the best rate is kept (default 3)
 #   INPUT    input file (default inputs/pendulum.toml: dopri5 rtol = atol = 1e-10)
 #   EXTRA    further arguments to `hnn generate`, e.g. EXTRA="--set integrator.atol=1e-6"
@@ -15,14 +16,15 @@
 # in turn (interleaved, so all three see the same machine state), reads the rate from the
 # summary line ("...: R trajectories/s", which counts integration and HDF5 writing) and prints
 #   generate_traj_per_s <config> <best rate>
-#   generate_efficiency <config> <rate / (2 x rate_1)>
+#   generate_traj_efficiency <config> <rate / (2 x rate_1)>
 # Output files go to a temporary directory that is deleted at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
 build=$(cd "${1:-build}" && pwd)
 hnn="$build/hnn"
 [[ -x "$hnn" ]] || { echo "bench-generate: $hnn not found (build first: ninja -C build)" >&2; exit 1; }
-n_traj=${N_TRAJ:-20000}
+n_traj=${N_TRAJ:-200000}
 repeats=${REPEATS:-3}
 input=${INPUT:-inputs/pendulum.toml}
 read -r -a extra <<< "${EXTRA:-}"
@@ -44,18 +46,6 @@ run() {
   sed -n 's/.*: \([0-9.]*\) trajectories\/s.*/\1/p' "$log" | tail -n 1
 }
 
-declare -A best=([t1r1]=0 [t2r1]=0 [t1r2]=0)
 echo "# hnn generate $input, $n_traj trajectories, best of $repeats; $(nproc) CPUs," \
      "load $(cut -d' ' -f1-3 /proc/loadavg)"
-for ((r = 1; r <= repeats; ++r)); do
-  for c in t1r1 t2r1 t1r2; do
-    rate=$(run "$c")
-    echo "# repeat $r $c $rate trajectories/s"
-    best[$c]=$(awk -v a="${best[$c]}" -v b="$rate" 'BEGIN { print (b > a ? b : a) }')
-  done
-done
-for c in t1r1 t2r1 t1r2; do echo "generate_traj_per_s $c ${best[$c]}"; done
-for c in t2r1 t1r2; do
-  awk -v c="$c" -v r="${best[$c]}" -v r1="${best[t1r1]}" \
-      'BEGIN { printf "generate_efficiency %s %.4f\n", c, r / (2 * r1) }'
-done
+best_of_configs "$repeats" generate_traj trajectories/s

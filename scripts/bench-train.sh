@@ -18,9 +18,10 @@
 #      as 1 rank x 1 thread, 1 rank x 2 threads and 2 ranks x 1 thread (interleaved):
 #      train_steps_per_s CONFIG RATE, where RATE = steps / (batch + gradient + allreduce +
 #      optimizer seconds of the phase table, the maximum over ranks), and
-#      train_efficiency CONFIG RATE / (2 x RATE(1 rank x 1 thread)).
+#      train_steps_efficiency CONFIG RATE / (2 x RATE(1 rank x 1 thread)).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
 build=$(cd "${1:-build}" && pwd)
 hnn="$build/hnn"
 for exe in "$hnn" "$build/bench/bench_train"; do
@@ -59,16 +60,4 @@ run() {
   esac || { echo "bench-train: $1 failed:" >&2; cat "$log" >&2; exit 1; }
   awk -v n="$steps" '$1 ~ /^(batch|gradient|allreduce|optimizer)$/ { s += $2 } END { print n / s }' "$log"
 }
-declare -A best=([t1r1]=0 [t2r1]=0 [t1r2]=0)
-for ((r = 1; r <= repeats; ++r)); do
-  for c in t1r1 t2r1 t1r2; do
-    rate=$(run "$c")
-    echo "# repeat $r $c $rate steps/s"
-    best[$c]=$(awk -v a="${best[$c]}" -v b="$rate" 'BEGIN { print (b > a ? b : a) }')
-  done
-done
-for c in t1r1 t2r1 t1r2; do echo "train_steps_per_s batch:4096 $c ${best[$c]}"; done
-for c in t2r1 t1r2; do
-  awk -v c="$c" -v r="${best[$c]}" -v r1="${best[t1r1]}" \
-      'BEGIN { printf "train_efficiency batch:4096 %s %.4f\n", c, r / (2 * r1) }'
-done
+best_of_configs "$repeats" train_steps steps/s
