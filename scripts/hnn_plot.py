@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""Pictures of hnn runs (Debian's h5py, numpy, matplotlib; run with /usr/bin/python3).
+
+  hnn_plot.py phase   EVAL.h5 [-o phase.png]            true vs learned rollouts in (q, p)
+  hnn_plot.py energy  EVAL.h5 [EVAL.h5 ...] [-o e.png]  energy along the rollouts: true, and
+                                                        each model's (HNN, baseline, ...)
+  hnn_plot.py loss    MODEL.h5 [MODEL.h5 ...] [-o l.png]  train/test loss from /history
+  hnn_plot.py heatmap SUMMARY.h5 --x COL --y COL [--value metric.energy_mse] [-o h.png]
+                                                        sweep heat map (hnn summarize output)
+  hnn_plot.py run     DIR [-o DIR/plots]                 all of the above for a pipeline
+                                                        directory (DIR/*/model.h5, eval.h5)
+Every command writes PNG, and PDF beside it with --pdf; every figure has labelled axes and a
+caption naming the run (file, model, system, git hash). Prints the files it wrote.
+"""
+import argparse
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import h5py  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
+
+
+def attr(f, name, default=""):
+    v = f.attrs.get(name, default)
+    return v.decode() if isinstance(v, bytes) else v
+
+
+def caption(fig, path, f):
+    paths = path if isinstance(path, (list, tuple)) else [path]
+    bits = [", ".join(os.path.relpath(p) for p in paths)]
+    for key in ("model", "system", "integrator"):
+        if key in f.attrs and not (key == "model" and len(paths) > 1):
+            bits.append(f"{key} {attr(f, key)}")
+    if "git_hash" in f.attrs:
+        bits.append(f"git {attr(f, 'git_hash')[:12]}")
+    fig.text(0.01, 0.005, " · ".join(bits), fontsize=7, ha="left", va="bottom", color="0.3")
+
+
+def save(fig, out, pdf):
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(out, dpi=120)
+    written = [out]
+    if pdf:
+        p = os.path.splitext(out)[0] + ".pdf"
+        fig.savefig(p)
+        written.append(p)
+    plt.close(fig)
+    for w in written:
+        print(w)
+    return written
+
+
+def check_format(f, path, fmt):
+    got = attr(f, "format")
+    if got != fmt:
+        sys.exit(f"hnn_plot: error: {path}: format is '{got}', expected '{fmt}'")
+
+
+def phase(path, out, pdf, max_rollouts=5):
+    with h5py.File(path, "r") as f:
+        check_format(f, path, "hnn-evaluation")
+        xt, xl = f["rollouts/x_true"][...], f["rollouts/x_learned"][...]
+        dof = xt.shape[2] // 2
+        fig, ax = plt.subplots(figsize=(5.5, 5))
+        for i in range(min(max_rollouts, xt.shape[0])):
+            c = f"C{i % 10}"
+            ax.plot(xt[i, :, 0], xt[i, :, dof], color=c, lw=2, alpha=0.35,
+                    label="true" if i == 0 else None)
+            ax.plot(xl[i, :, 0], xl[i, :, dof], color=c, lw=1, ls="--",
+                    label=f"learned ({attr(f, 'model')})" if i == 0 else None)
+            ax.plot(xt[i, 0, 0], xt[i, 0, dof], "o", color=c, ms=3)
+        ax.set_xlabel("q₁ (position, system units)")
+        ax.set_ylabel("p₁ (momentum, system units)")
+        ax.set_title(f"Phase portrait: {attr(f, 'system')}, {attr(f, 'model')} vs true")
+        ax.legend(loc="upper right", fontsize=8)
+        ax.set_aspect("equal", adjustable="datalim")
+        caption(fig, path, f)
+    return save(fig, out, pdf)
+
+
+def energy(paths, out, pdf):
+    fig, ax = plt.subplots(figsize=(7, 4))
+    first = None
+    for k, path in enumerate(paths):
+        f = h5py.File(path, "r")
+        check_format(f, path, "hnn-evaluation")
+        if "rollouts/energy_true_on_true" not in f:
+            sys.exit(f"hnn_plot: error: {path}: no energies (evaluated with energy = none)")
+        t = f["rollouts/t"][...]
+        t = t if t.ndim == 1 else t[0]
+        if first is None:
+            first = f
+            ax.plot(t, f["rollouts/energy_true_on_true"][0], color="k", lw=2, label="true")
+        ax.plot(t, f["rollouts/energy_true_on_learned"][0], color=f"C{k}", lw=1.2,
+                label=f"{attr(f, 'model')} ({os.path.relpath(path)})")
+        if f is not first:
+            f.close()
+    ax.set_xlabel("time t (system units)")
+    ax.set_ylabel("energy E = H(x) (system units)")
+    ax.set_title(f"Energy along rollout 0: {attr(first, 'system')}")
+    ax.legend(fontsize=8)
+    caption(fig, paths, first)
+    first.close()
+    return save(fig, out, pdf)
+
+
+def loss(paths, out, pdf):
+    fig, ax = plt.subplots(figsize=(7, 4))
+    first = None
+    for k, path in enumerate(paths):
+        with h5py.File(path, "r") as f:
+            check_format(f, path, "hnn-model")
+            step = f["history/step"][...]
+            name = f"{attr(f, 'model')} ({os.path.relpath(path)})"
+            ax.semilogy(step, f["history/train_loss"][...], color=f"C{k}", marker=".", label=f"train, {name}")
+            ax.semilogy(step, f["history/test_loss"][...], color=f"C{k}", ls="--",
+                        label=f"test, {name}")
+            if first is None:
+                first = path
+                caption(fig, paths, f)
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("loss: mean squared error of dx/dt")
+    ax.set_title("Training loss")
+    ax.legend(fontsize=7)
+    return save(fig, out, pdf)
+
+
+def heatmap(path, xcol, ycol, value, out, pdf, log=True):
+    with h5py.File(path, "r") as f:
+        check_format(f, path, "hnn-summary")
+        runs = f["runs"]
+        for c in (xcol, ycol, value):
+            if c not in runs:
+                sys.exit(f"hnn_plot: error: {path}: no column '{c}' (columns: "
+                         f"{attr(f, 'columns')})")
+
+        def col(c):
+            v = runs[c][...]
+            return np.array([s.decode() if isinstance(s, bytes) else s for s in v])
+
+        xs, ys, vs = col(xcol), col(ycol), runs[value][...].astype(float)
+        status = col("status")
+
+        def order(vals):
+            u = list(dict.fromkeys(vals))
+            try:
+                return sorted(u, key=float)
+            except ValueError:
+                return sorted(u)
+
+        ux, uy = order(xs), order(ys)
+        grid = np.full((len(uy), len(ux)), np.nan)
+        for x, y, v, s in zip(xs, ys, vs, status):
+            if s == "done":
+                grid[uy.index(y), ux.index(x)] = v
+        fig, ax = plt.subplots(figsize=(1.6 * len(ux) + 3, 1.0 * len(uy) + 2))
+        shown = np.log10(grid) if log else grid
+        im = ax.imshow(shown, origin="lower", cmap="viridis", aspect="auto")
+        for i in range(len(uy)):
+            for j in range(len(ux)):
+                txt = "failed" if np.isnan(grid[i, j]) else f"{grid[i, j]:.2e}"
+                ax.text(j, i, txt, ha="center", va="center", fontsize=8, color="w")
+        ax.set_xticks(range(len(ux)), ux)
+        ax.set_yticks(range(len(uy)), uy)
+        ax.set_xlabel(xcol)
+        ax.set_ylabel(ycol)
+        fig.colorbar(im, ax=ax, label=("log₁₀ " if log else "") + value)
+        ax.set_title(f"Sweep: {value}")
+        caption(fig, path, f)
+    return save(fig, out, pdf)
+
+
+def run_dir(d, outdir, pdf):
+    written = []
+    models, evals = [], []
+    for sub in sorted(os.listdir(d)):
+        p = os.path.join(d, sub)
+        if os.path.isfile(os.path.join(p, "model.h5")):
+            models.append(os.path.join(p, "model.h5"))
+        if os.path.isfile(os.path.join(p, "eval.h5")):
+            evals.append(os.path.join(p, "eval.h5"))
+    if not models:
+        sys.exit(f"hnn_plot: error: {d}: no */model.h5")
+    written += loss(models, os.path.join(outdir, "loss.png"), pdf)
+    for e in evals:
+        name = os.path.basename(os.path.dirname(e))
+        written += phase(e, os.path.join(outdir, f"phase_{name}.png"), pdf)
+    if evals:
+        written += energy(evals, os.path.join(outdir, "energy.png"), pdf)
+    return written
+
+
+def main():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--pdf", action="store_true", help="also write PDF beside each PNG")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    add = lambda name: sub.add_parser(name, parents=[common])  # noqa: E731
+    p = add("phase"); p.add_argument("eval"); p.add_argument("-o", default="phase.png")
+    p = add("energy"); p.add_argument("evals", nargs="+")
+    p.add_argument("-o", default="energy.png")
+    p = add("loss"); p.add_argument("models", nargs="+")
+    p.add_argument("-o", default="loss.png")
+    p = add("heatmap"); p.add_argument("summary")
+    p.add_argument("--x", required=True); p.add_argument("--y", required=True)
+    p.add_argument("--value", default="metric.energy_mse")
+    p.add_argument("--linear", action="store_true", help="linear colour scale (default log10)")
+    p.add_argument("-o", default="heatmap.png")
+    p = add("run"); p.add_argument("dir"); p.add_argument("-o", default=None)
+    a = ap.parse_args()
+    if a.cmd == "phase":
+        phase(a.eval, a.o, a.pdf)
+    elif a.cmd == "energy":
+        energy(a.evals, a.o, a.pdf)
+    elif a.cmd == "loss":
+        loss(a.models, a.o, a.pdf)
+    elif a.cmd == "heatmap":
+        heatmap(a.summary, a.x, a.y, a.value, a.o, a.pdf, log=not a.linear)
+    elif a.cmd == "run":
+        run_dir(a.dir, a.o or os.path.join(a.dir, "plots"), a.pdf)
+
+
+if __name__ == "__main__":
+    main()
