@@ -29,6 +29,7 @@ _cleanup() {
   rm -rf "$WORK"
 }
 trap _cleanup EXIT
+trap 'echo "interrupted"; exit 1' TERM INT HUP  # so that the EXIT trap stops the daemons
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
