@@ -28,7 +28,6 @@ hnn_setup() {
   else
     id=${SLURM_JOB_ID:-local-$$}
   fi
-  HNN_JOB_TAG=$id
   HNN_OUT=${HNN_OUT:-runs/$kind/$id}
   mkdir -p "$HNN_OUT" || return 1
   echo "== hnn $kind: job $id on $(hostname -s), $(date -u +%FT%TZ)"

@@ -4,28 +4,28 @@
 # file says failed, a directory with a damaged model file (failed); `hnn input` prints the
 # stored input; a missing directory is an error.
 source "$(dirname "$0")/lib.sh"
-cd "$WORK"
+cd "$WORK" || exit 1
 export OMP_NUM_THREADS=1
 "$HNN" generate "$HNN_SOURCE_DIR/inputs/spring.toml" -o spring.h5 --set data.n_trajectories=6 \
   --set data.n_test=2 >/dev/null || fail "generate"
 "$HNN" train "$HNN_SOURCE_DIR/inputs/train_spring.toml" --set 'data.path="spring.h5"' \
   --set 'model.hidden=[8]' --set train.steps=20 --set train.log_every=10 \
-  --set 'output.path="done/model.h5"' >/dev/null || fail "train"
-"$HNN" evaluate done/model.h5 -o done/eval.h5 --set evaluate.n_rollouts=5 --set evaluate.t_end=1 \
+  --set 'output.path="finished/model.h5"' >/dev/null || fail "train"
+"$HNN" evaluate finished/model.h5 -o finished/eval.h5 --set evaluate.n_rollouts=5 --set evaluate.t_end=1 \
   --set evaluate.n_times=10 >/dev/null || fail "evaluate"
 mkdir -p unfinished/checkpoints failed damaged
-cp done/checkpoints/ckpt-000000020.h5 unfinished/checkpoints/
+cp finished/checkpoints/ckpt-000000020.h5 unfinished/checkpoints/
 echo "running" >unfinished/status
 echo "failed (exit code 1)" >failed/status
 echo "not hdf5" >damaged/model.h5
 
-"$HNN" summarize done unfinished failed damaged -o s.h5 >out.txt &&
+"$HNN" summarize finished unfinished failed damaged -o s.h5 >out.txt &&
   grep -q "4 run(s): 1 done, 1 unfinished, 2 failed" out.txt && pass "summary line: $(tail -1 out.txt)" ||
   fail "summarize: $(cat out.txt)"
 $PY - <<'PYEOF' && pass "table: statuses, metrics, resolved input, NaN for missing numbers" || fail "table"
 import csv, h5py, math
 rows = list(csv.DictReader(open("s.csv")))
-assert [r["run"] for r in rows] == ["done", "unfinished", "failed", "damaged"], rows
+assert [r["run"] for r in rows] == ["finished", "unfinished", "failed", "damaged"], rows
 assert [r["status"] for r in rows] == ["done", "unfinished", "failed", "failed"]
 d, u, f, x = rows
 assert d["model"] == "hnn" and d["eval_file"] == "eval.h5" and d["steps"] == "20"
@@ -40,11 +40,11 @@ with h5py.File("s.h5", "r") as h:
     assert h["runs/status"][3].decode() == "failed"
     assert h.attrs["columns"].split(",")[:3] == ["run", "status", "detail"]
 PYEOF
-expect_error "existing output" "s.csv: output exists" "$HNN" summarize done -o s.h5
-"$HNN" summarize done -o s.h5 --overwrite >/dev/null && pass "--overwrite" || fail "--overwrite"
-expect_error "missing directory" "nope: not a directory" "$HNN" summarize done nope -o t.h5
+expect_error "existing output" "s.csv: output exists" "$HNN" summarize finished -o s.h5
+"$HNN" summarize finished -o s.h5 --overwrite >/dev/null && pass "--overwrite" || fail "--overwrite"
+expect_error "missing directory" "nope: not a directory" "$HNN" summarize finished nope -o t.h5
 [[ ! -e t.h5 && ! -e t.csv ]] || fail "a failed summarize left t.h5/t.csv"
-"$HNN" input done/model.h5 | grep -qx "steps = 20" && pass "hnn input prints the stored input" ||
-  fail "hnn input: $("$HNN" input done/model.h5 2>&1 | head -5)"
+"$HNN" input finished/model.h5 | grep -qx "steps = 20" && pass "hnn input prints the stored input" ||
+  fail "hnn input: $("$HNN" input finished/model.h5 2>&1 | head -5)"
 expect_error "input of a non-hnn file" "not an HDF5 file|cannot open" "$HNN" input damaged/model.h5
 finish

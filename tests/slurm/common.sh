@@ -49,7 +49,7 @@ finish() {
 }
 
 slurm_start "$WORK/slurm" || { echo "FAIL: could not start the private Slurm"; exit 1; }
-cd "$WORK"
+cd "$WORK" || exit 1
 # What the job scripts need: the source tree (jobscripts/lib.sh), the executable; sbatch
 # passes the submitting environment on to the jobs.
 export HNN HNN_ROOT=$HNN_SOURCE_DIR

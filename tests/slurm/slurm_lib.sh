@@ -90,11 +90,10 @@ PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
   export SLURM_CONF=$d/slurm.conf
   # munged must answer before the Slurm daemons start.
-  local i
-  for i in $(seq 50); do [[ -S $d/munge/munge.socket ]] && break; sleep 0.1; done
+  for _ in $(seq 50); do [[ -S $d/munge/munge.socket ]] && break; sleep 0.1; done
   _slurm_spawn slurmctld slurmctld -D
   _slurm_spawn slurmd slurmd -D
-  for i in $(seq 60); do
+  for _ in $(seq 60); do
     if sinfo -h -o %t 2>/dev/null | grep -qx idle; then return 0; fi
     sleep 0.5
   done
@@ -109,8 +108,7 @@ slurm_stop() {
   [[ ${#SLURM_PIDS[@]} -gt 0 ]] || return 0
   if [[ -n ${SLURM_CONF:-} ]]; then
     scancel --quiet --full --user="$(id -un)" 2>/dev/null
-    local i
-    for i in $(seq 40); do
+    for _ in $(seq 40); do
       [[ -z $(squeue -h -o %i 2>/dev/null) ]] && break
       sleep 0.25
     done
@@ -120,7 +118,7 @@ slurm_stop() {
   for ((k = ${#SLURM_PIDS[@]} - 1; k >= 0; k--)); do
     pid=${SLURM_PIDS[k]}
     kill -TERM "$pid" 2>/dev/null || continue
-    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
   done

@@ -43,7 +43,7 @@ preempt() {  # preempt LAUNCHER: one preempted job launched by HNN_LAUNCH=LAUNCH
     pass "[$launch] requeued job resumed from the checkpoint of step $stopped" ||
     fail "[$launch] requeued job did not resume from step ${stopped:-?}"
   out=$(ls runs/train/"$jid"/model.h5 2>/dev/null)
-  [[ -n $out && $(cat "runs/train/$jid/status" 2>/dev/null) == done ]] &&
+  [[ -n $out && $(cat "runs/train/$jid/status" 2>/dev/null) == "done" ]] &&
     pass "[$launch] model written, status done" || fail "[$launch] no model.h5 / status done in runs/train/$jid"
   if [[ -n $out ]] && h5diff "$out" ref/model.h5 /params /params >/dev/null &&
     h5diff "$out" ref/model.h5 /history /history >/dev/null; then

@@ -50,7 +50,7 @@ for t in 0 1 2 3; do
   hidden=$(sed -n 's/.*model.hidden=\(\[[0-9,]*\]\).*/\1/p' <<<"${rows[t]}")
   ok=1
   for f in model.h5 eval.h5 input.toml overrides.txt status; do [[ -f $d/$f ]] || ok=0; done
-  [[ $ok == 1 && $(cat "$d/status") == done && $(cat "$d/overrides.txt") == "${rows[t]}" ]] &&
+  [[ $ok == 1 && $(cat "$d/status") == "done" && $(cat "$d/overrides.txt") == "${rows[t]}" ]] &&
     grep -qxF "hidden = ${hidden//,/, }" "$d/input.toml" &&
     pass "task $t: results, status done, resolved input (hidden = $hidden) beside them" ||
     fail "task $t: $(ls "$d" 2>&1 | tr '\n' ' ') status '$(cat "$d/status" 2>/dev/null)'"
