@@ -145,8 +145,20 @@ def heatmap(path, xcol, ycol, value, out, pdf, log=True):
             v = runs[c][...]
             return np.array([s.decode() if isinstance(s, bytes) else s for s in v])
 
-        xs, ys, vs = col(xcol), col(ycol), runs[value][...].astype(float)
+        def canonical(v):  # "1e-3" and "0.001", "[32,32]" and "[32, 32]" are the same cell
+            try:
+                return repr(float(v))
+            except ValueError:
+                return v.replace(" ", "")
+
+        xs = np.array([canonical(v) for v in col(xcol)])
+        ys = np.array([canonical(v) for v in col(ycol)])
+        vs = runs[value][...].astype(float)
         status = col("status")
+        # Runs that never got as far as a resolved input have no coordinates: counted, not drawn.
+        known = (xs != "") & (ys != "")
+        n_unplaced = int((~known).sum())
+        xs, ys, vs, status = xs[known], ys[known], vs[known], status[known]
 
         def order(vals):
             u = list(dict.fromkeys(vals))
@@ -157,22 +169,32 @@ def heatmap(path, xcol, ycol, value, out, pdf, log=True):
 
         ux, uy = order(xs), order(ys)
         grid = np.full((len(uy), len(ux)), np.nan)
+        label = np.full((len(uy), len(ux)), "no run", dtype=object)
         for x, y, v, s in zip(xs, ys, vs, status):
-            if s == "done":
-                grid[uy.index(y), ux.index(x)] = v
+            i, j = uy.index(y), ux.index(x)
+            if s == "done" and np.isfinite(v):
+                grid[i, j] = v
+                label[i, j] = f"{v:.2e}"
+            else:
+                label[i, j] = s
         fig, ax = plt.subplots(figsize=(1.6 * len(ux) + 3, 1.0 * len(uy) + 2))
         shown = np.log10(grid) if log else grid
         im = ax.imshow(shown, origin="lower", cmap="viridis", aspect="auto")
+        lo, hi = (np.nanmin(shown), np.nanmax(shown)) if np.isfinite(shown).any() else (0, 1)
         for i in range(len(uy)):
             for j in range(len(ux)):
-                txt = "failed" if np.isnan(grid[i, j]) else f"{grid[i, j]:.2e}"
-                ax.text(j, i, txt, ha="center", va="center", fontsize=8, color="w")
+                bright = np.isfinite(shown[i, j]) and shown[i, j] > lo + 0.6 * (hi - lo)
+                ax.text(j, i, label[i, j], ha="center", va="center", fontsize=8,
+                        color="k" if bright or not np.isfinite(shown[i, j]) else "w")
         ax.set_xticks(range(len(ux)), ux)
         ax.set_yticks(range(len(uy)), uy)
         ax.set_xlabel(xcol)
         ax.set_ylabel(ycol)
         fig.colorbar(im, ax=ax, label=("log₁₀ " if log else "") + value)
-        ax.set_title(f"Sweep: {value}")
+        done = int((status == "done").sum())
+        extra = f"; {n_unplaced} run(s) without {xcol}/{ycol} not shown" if n_unplaced else ""
+        ax.set_title(f"Sweep: {value} ({done} of {len(status) + n_unplaced} runs done{extra})",
+                     fontsize=10)
         caption(fig, path, f)
     return save(fig, out, pdf)
 

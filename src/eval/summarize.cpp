@@ -241,6 +241,19 @@ SummaryRow empty_dir_row(const fs::path& dir, const std::vector<FoundFile>& file
   }
   if (!r.texts.count("input.output.path") && fs::is_regular_file(dir / "input.toml"))
     add_input(r, read_text_file(dir / "input.toml"));
+  // A sweep task that failed before writing anything: at least the row's overrides
+  // (overrides.txt: `section.key=value` words), so the run can be placed in a sweep table.
+  if (!r.texts.count("input.output.path") && fs::is_regular_file(dir / "overrides.txt")) {
+    std::istringstream words(read_text_file(dir / "overrides.txt"));
+    std::string w;
+    while (words >> w) {
+      const auto eq = w.find('=');
+      if (eq == std::string::npos || eq == 0) continue;
+      std::string v = w.substr(eq + 1);
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+      set_text(r, "input." + w.substr(0, eq), v);
+    }
+  }
   set_text(r, "detail", detail);
   return r;
 }

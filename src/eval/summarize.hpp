@@ -16,7 +16,9 @@
 //   metric.<name>                                         numbers, /metrics of the evaluation
 //   input.<section>.<key>                                 text, the resolved training input
 //                                                         (model file, else the newest
-//                                                         checkpoint, else input.toml)
+//                                                         checkpoint, else input.toml; for a
+//                                                         run with none, the overrides in
+//                                                         overrides.txt, as written)
 //
 // Output: OUT (HDF5): /runs/<column> one dataset per column, float64 (n_runs) or variable-length
 // UTF-8 strings (n_runs); root attributes format = "hnn-summary", format_version = 1, n_runs,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `hnn summarize` over run directories in every state: a finished and evaluated run (done, with
-# its metrics and resolved input), a run with only a checkpoint (unfinished), a run whose status
-# file says failed, a directory with a damaged model file (failed); `hnn input` prints the
+# its metrics and resolved input), a run with only a checkpoint (unfinished), a sweep task whose
+# status file says failed (its row's overrides still listed), a directory with a damaged model
+# file (failed); `hnn input` prints the
 # stored input; a missing directory is an error.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK" || exit 1
@@ -17,6 +18,7 @@ mkdir -p unfinished/checkpoints failed damaged
 cp finished/checkpoints/ckpt-000000020.h5 unfinished/checkpoints/
 echo "running" >unfinished/status
 echo "failed (exit code 1)" >failed/status
+echo 'model.hidden=[16,16]  train.lr=3e-3 output.path="x.h5"' >failed/overrides.txt
 echo "not hdf5" >damaged/model.h5
 
 "$HNN" summarize finished unfinished failed damaged -o s.h5 >out.txt &&
@@ -33,6 +35,8 @@ assert math.isfinite(float(d["metric.energy_mse"])) and float(d["train_loss"]) >
 assert d["input.train.steps"] == "20" and d["input.model.hidden"] == "[8]", d
 assert u["steps"] == "20" and "step 20" in u["detail"] and u["input.train.steps"] == "20", u
 assert f["detail"] == "failed (exit code 1)" and f["metric.energy_mse"] == ""
+assert f["input.train.lr"] == "3e-3" and f["input.model.hidden"] == "[16,16]", f
+assert f["input.output.path"] == "x.h5" and x["input.train.lr"] == "", (f, x)
 assert "unreadable: model.h5" in x["detail"], x
 with h5py.File("s.h5", "r") as h:
     assert h.attrs["format"] == "hnn-summary" and h.attrs["n_runs"] == 4
