@@ -8,8 +8,10 @@
 # Extra overrides per stage (space-separated, no spaces inside a value):
 #   HNN_GEN_SET="data.n_trajectories=20"  HNN_TRAIN_SET="train.steps=200 model.hidden=[32,32]"
 #   HNN_EVAL_SET="evaluate.n_rollouts=5"
-# Prints the job ids, one line per stage; if any job fails, the ones after it never start
-# (Slurm shows them as DependencyNeverSatisfied; cancel them with scancel).
+# The plots job runs scripts/hnn_plot.py with $HNN_PYTHON (default /usr/bin/python3: h5py,
+# numpy, matplotlib).
+# Prints the job ids, one line per stage. If a job fails, the jobs that depend on it are
+# cancelled (--kill-on-invalid-dep=yes), so nothing waits in the queue forever.
 set -euo pipefail
 data_input=${1:?usage: pipeline.sh DATA.toml TRAIN.toml [EVALUATE.toml] [-- sbatch options]}
 train_input=${2:?usage: pipeline.sh DATA.toml TRAIN.toml [EVALUATE.toml] [-- sbatch options]}
@@ -52,6 +54,6 @@ for kind in hnn baseline; do
 done
 plots=$(sbatch --parsable --dependency="afterok:${ev[hnn]}:${ev[baseline]}" \
   --kill-on-invalid-dep=yes --job-name=hnn-plots --ntasks=1 --output="$out/plots-%j.log" "$@" \
-  --wrap="/usr/bin/python3 '$root/scripts/hnn_plot.py' run '$out' -o '$out/plots'" | cut -d';' -f1)
+  --wrap="'${HNN_PYTHON:-/usr/bin/python3}' '$root/scripts/hnn_plot.py' run '$out' -o '$out/plots'" | cut -d';' -f1)
 echo "plots $plots"
 echo "pipeline directory: $out"

@@ -1,10 +1,15 @@
 #!/usr/bin/python3
 """Pictures of hnn runs (Debian's h5py, numpy, matplotlib; run with /usr/bin/python3).
 
-  hnn_plot.py phase   EVAL.h5 [-o phase.png]            true vs learned rollouts in (q, p)
+  hnn_plot.py phase   EVAL.h5 [--model M.h5] [-o phase.png]  true vs learned rollouts in (q, p),
+                                                        over the learned field (streamlines)
+                                                        and contours of the learned H (1-dof
+                                                        systems; runs `hnn predict`)
   hnn_plot.py energy  EVAL.h5 [EVAL.h5 ...] [-o e.png]  energy along the rollouts: true, and
                                                         each model's (HNN, baseline, ...)
-  hnn_plot.py loss    MODEL.h5 [MODEL.h5 ...] [-o l.png]  train/test loss from /history
+  hnn_plot.py loss    MODEL.h5|CKPT.h5|RUN_DIR ... [-o l.png]  train/test loss from /history
+                                                        (a run directory: its model.h5, else
+                                                        its newest checkpoint)
   hnn_plot.py heatmap SUMMARY.h5 --x COL --y COL [--value metric.energy_mse] [-o h.png]
                                                         sweep heat map (hnn summarize output)
   hnn_plot.py run     DIR [-o DIR/plots]                 all of the above for a pipeline
@@ -63,12 +68,66 @@ def check_format(f, path, fmt):
         sys.exit(f"hnn_plot: error: {path}: format is '{got}', expected '{fmt}'")
 
 
-def phase(path, out, pdf, max_rollouts=5):
+def hnn_executable(given):
+    here = os.path.dirname(os.path.abspath(__file__))
+    for c in (given, os.environ.get("HNN"), os.path.join(here, "..", "build", "hnn")):
+        if c and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def learned_field(model, hnn, xlim, ylim, n=25):
+    """The model's field (and H_θ, for models with a learned H) on an n x n grid of (q, p), via
+    `hnn predict`. Returns (Q, P, dQ, dP, H or None), or None when it cannot run."""
+    import subprocess
+    import tempfile
+    q, p = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    with tempfile.TemporaryDirectory() as d:
+        states = os.path.join(d, "states.h5")
+        with h5py.File(states, "w") as s:
+            s["states"] = np.stack([q.ravel(), p.ravel()], axis=1)
+        pred = os.path.join(d, "pred.h5")
+        r = subprocess.run([hnn, "predict", model, states, "-o", pred],
+                           capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+        if r.returncode != 0:
+            print(f"hnn_plot: note: no field for {model}: {r.stderr.strip()}", file=sys.stderr)
+            return None
+        with h5py.File(pred, "r") as f:
+            field = f["field"][...]
+            h = f["H"][...].reshape(q.shape) if "H" in f else None
+    return q, p, field[:, 0].reshape(q.shape), field[:, 1].reshape(q.shape), h
+
+
+def phase(path, out, pdf, max_rollouts=5, model=None, hnn=None):
     with h5py.File(path, "r") as f:
         check_format(f, path, "hnn-evaluation")
         xt, xl = f["rollouts/x_true"][...], f["rollouts/x_learned"][...]
         dof = xt.shape[2] // 2
         fig, ax = plt.subplots(figsize=(5.5, 5))
+        if model is None:  # the evaluated model file, if it is where the evaluation says
+            m = attr(f, "model_file")
+            for c in (m, os.path.join(os.path.dirname(path), os.path.basename(m))):
+                if c and os.path.isfile(c):
+                    model = c
+                    break
+        exe = hnn_executable(hnn)
+        drawn = ""
+        if dof == 1 and model and exe:
+            both = np.concatenate([xt.reshape(-1, 2), xl.reshape(-1, 2)])
+            lo, hi = both.min(axis=0), both.max(axis=0)
+            pad = 0.15 * (hi - lo) + 1e-9
+            grid = learned_field(model, exe, (lo[0] - pad[0], hi[0] + pad[0]),
+                                 (lo[1] - pad[1], hi[1] + pad[1]))
+            if grid is not None:
+                q, p, dq, dp, h = grid
+                ax.streamplot(q, p, dq, dp, color="0.75", density=1.0, linewidth=0.6,
+                              arrowsize=0.7)
+                drawn = "\n(grey: learned field)"
+                if h is not None:
+                    drawn = "\n(grey: learned field, dotted: contours of learned H)"
+                    cs = ax.contour(q, p, h, levels=12, colors="0.45", linewidths=0.5,
+                                    linestyles=":")
+                    ax.clabel(cs, fontsize=6, fmt="%.2g")
         for i in range(min(max_rollouts, xt.shape[0])):
             c = f"C{i % 10}"
             ax.plot(xt[i, :, 0], xt[i, :, dof], color=c, lw=2, alpha=0.35,
@@ -78,7 +137,8 @@ def phase(path, out, pdf, max_rollouts=5):
             ax.plot(xt[i, 0, 0], xt[i, 0, dof], "o", color=c, ms=3)
         ax.set_xlabel("q₁ (position, system units)")
         ax.set_ylabel("p₁ (momentum, system units)")
-        ax.set_title(f"Phase portrait: {attr(f, 'system')}, {attr(f, 'model')} vs true")
+        ax.set_title(f"Phase portrait: {attr(f, 'system')}, {attr(f, 'model')} vs true{drawn}",
+                     fontsize=10)
         ax.legend(loc="upper right", fontsize=8)
         ax.set_aspect("equal", adjustable="datalim")
         caption(fig, path, f)
@@ -111,14 +171,31 @@ def energy(paths, out, pdf):
     return save(fig, out, pdf)
 
 
+def training_file(path):
+    """A model file, a checkpoint, or a run directory (its model.h5, else its newest
+    checkpoint, so unfinished runs have loss curves too)."""
+    if not os.path.isdir(path):
+        return path
+    if os.path.isfile(os.path.join(path, "model.h5")):
+        return os.path.join(path, "model.h5")
+    ck = os.path.join(path, "checkpoints")
+    cks = sorted(c for c in os.listdir(ck) if c.startswith("ckpt-")) if os.path.isdir(ck) else []
+    if not cks:
+        sys.exit(f"hnn_plot: error: {path}: no model.h5 and no checkpoints/ckpt-*.h5")
+    return os.path.join(ck, cks[-1])
+
+
 def loss(paths, out, pdf):
     fig, ax = plt.subplots(figsize=(7, 4))
     first = None
+    paths = [training_file(p) for p in paths]
     for k, path in enumerate(paths):
         with h5py.File(path, "r") as f:
-            check_format(f, path, "hnn-model")
+            if attr(f, "format") != "hnn-checkpoint":
+                check_format(f, path, "hnn-model")
             step = f["history/step"][...]
-            name = f"{attr(f, 'model')} ({os.path.relpath(path)})"
+            kind = attr(f, "model") or f"checkpoint, step {f.attrs.get('step', '?')}"
+            name = f"{kind} ({os.path.relpath(path)})"
             ax.semilogy(step, f["history/train_loss"][...], color=f"C{k}", marker=".", label=f"train, {name}")
             ax.semilogy(step, f["history/test_loss"][...], color=f"C{k}", ls="--",
                         label=f"test, {name}")
@@ -213,7 +290,9 @@ def run_dir(d, outdir, pdf):
     written += loss(models, os.path.join(outdir, "loss.png"), pdf)
     for e in evals:
         name = os.path.basename(os.path.dirname(e))
-        written += phase(e, os.path.join(outdir, f"phase_{name}.png"), pdf)
+        m = os.path.join(os.path.dirname(e), "model.h5")
+        written += phase(e, os.path.join(outdir, f"phase_{name}.png"), pdf,
+                         model=m if os.path.isfile(m) else None)
     if evals:
         written += energy(evals, os.path.join(outdir, "energy.png"), pdf)
     return written
@@ -226,6 +305,9 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     add = lambda name: sub.add_parser(name, parents=[common])  # noqa: E731
     p = add("phase"); p.add_argument("eval"); p.add_argument("-o", default="phase.png")
+    p.add_argument("--model", help="model file for the learned field (default: the evaluated "
+                   "model, if found)")
+    p.add_argument("--hnn", help="hnn executable (default: $HNN, else build/hnn)")
     p = add("energy"); p.add_argument("evals", nargs="+")
     p.add_argument("-o", default="energy.png")
     p = add("loss"); p.add_argument("models", nargs="+")
@@ -238,7 +320,7 @@ def main():
     p = add("run"); p.add_argument("dir"); p.add_argument("-o", default=None)
     a = ap.parse_args()
     if a.cmd == "phase":
-        phase(a.eval, a.o, a.pdf)
+        phase(a.eval, a.o, a.pdf, model=a.model, hnn=a.hnn)
     elif a.cmd == "energy":
         energy(a.evals, a.o, a.pdf)
     elif a.cmd == "loss":

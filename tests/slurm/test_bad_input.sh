@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A job with a bad input fails fast: the job ends FAILED with exit code 1 within seconds, its log
 # has the one clear error line (once, not once per rank), no HDF5 output or temporary is left,
-# and hnn summarize lists the run as failed.
+# and hnn summarize lists the run as failed. In a pipeline, a failed training job cancels the
+# jobs after it (evaluate, plots) instead of leaving them queued.
 source "$(dirname "$0")/common.sh"
 
 tiny_spring spring.h5 || fail "generate"
@@ -32,4 +33,23 @@ left=$(find runs -name '*.h5' -o -name '*.partial-*' | head -3)
 "$HNN" summarize "runs/train/$jid" -o s.h5 >/dev/null &&
   [[ $(sed -n 2p s.csv | cut -d, -f2) == failed ]] && pass "hnn summarize lists the run as failed" ||
   fail "summary: $(cat s.csv 2>&1)"
+
+# A pipeline whose training input is bad: generate completes, both trainings fail, the
+# evaluations and the plots job are cancelled, no model and no plots appear.
+export HNN_PIPELINE_OUT=$WORK/runs/pipe HNN_GEN_SET="data.n_trajectories=8 data.n_test=4"
+export HNN_TRAIN_SET="train.stpes=3"
+"$HNN_SOURCE_DIR/jobscripts/pipeline.sh" "$HNN_SOURCE_DIR/inputs/spring.toml" \
+  "$HNN_SOURCE_DIR/inputs/train_spring.toml" >submit.txt 2>&1 || fail "pipeline.sh: $(cat submit.txt)"
+declare -A want=([generate]=COMPLETED [train-hnn]=FAILED [train-baseline]=FAILED
+                 [evaluate-hnn]=CANCELLED [evaluate-baseline]=CANCELLED [plots]=CANCELLED)
+got=""
+while read -r stage id; do
+  [[ $id =~ ^[0-9]+$ ]] || continue
+  slurm_wait_job "$id" 60 || fail "pipeline job $id ($stage) still queued after 60 s"
+  got+="$stage=$(job_state "$id") "
+  [[ $(job_state "$id") == "${want[$stage]}" ]] || fail "pipeline $stage: $(job_state "$id"), want ${want[$stage]}"
+done <submit.txt
+[[ $(wc -w <<<"$got") == 6 ]] && pass "failed pipeline: $got" || fail "pipeline jobs: $got"
+[[ ! -e $HNN_PIPELINE_OUT/hnn/model.h5 && ! -e $HNN_PIPELINE_OUT/plots ]] &&
+  pass "failed pipeline left no model and no plots" || fail "failed pipeline left outputs"
 finish
