@@ -5,6 +5,7 @@
 # hnn_setup KIND        environment for a hybrid MPI x OpenMP job, provenance lines in the log,
 #                       HNN_OUT (the run directory; default runs/KIND/<jobid>[_<task>])
 # hnn_launch CMD...     CMD under the MPI launcher (HNN_LAUNCH), one rank per Slurm task
+# hnn_catch_stop        (preemptible scripts, first thing) catch USR1/TERM from now on
 # hnn_run_preemptible CMD...
 #                       hnn_launch CMD in the background; USR1/TERM to the batch script is
 #                       forwarded to it; exit code 75 (checkpointed) requeues the job
@@ -64,29 +65,59 @@ hnn_launch() {
 
 hnn_status() { echo "$*" >"$HNN_OUT/status"; }
 
-# Runs CMD (under the launcher) so that a stop request reaches it: bash runs a trap only
-# between foreground commands, so CMD runs in the background and the script loops on `wait`.
-# Returns CMD's exit code; 75 (hnn train stopped after a checkpoint) requeues the job, which
-# then starts again from the top with the same job id (and so the same HNN_OUT).
+# Preemptible scripts call this first thing: from then on SIGUSR1 and SIGTERM are caught (bash
+# would otherwise die of them) and remembered, and forwarded to the running step, if any.
+hnn_catch_stop() {
+  HNN_STOP_REQUESTED=0
+  HNN_STEP_PID=
+  trap '_hnn_stop USR1' USR1
+  trap '_hnn_stop TERM' TERM
+}
+_hnn_stop() {
+  HNN_STOP_REQUESTED=1
+  if [[ -n $HNN_STEP_PID ]]; then
+    echo "== $(date -u +%T) caught SIG$1: forwarding SIGUSR1 to the job step"
+    kill -USR1 "$HNN_STEP_PID" 2>/dev/null
+  else
+    echo "== $(date -u +%T) caught SIG$1 (no step running yet)"
+  fi
+}
+
+# _hnn_requeue: requeue this job (it starts again from the top with the same job id, so the
+# same HNN_OUT, and resumes with --restart auto).
+_hnn_requeue() {
+  if [[ -n ${SLURM_JOB_ID:-} ]]; then
+    hnn_status "requeued"
+    echo "== $(date -u +%T) checkpointed (exit 75): requeueing job $SLURM_JOB_ID"
+    scontrol requeue "$SLURM_JOB_ID"
+  else
+    echo "== checkpointed (exit 75); run again with --restart auto to resume"
+  fi
+}
+
+# hnn_run_preemptible CMD...: CMD under the launcher, so that a stop request reaches it: bash
+# runs a trap only between foreground commands, so CMD runs in the background and the script
+# loops on `wait`. Returns CMD's exit code; 75 (hnn train stopped after a checkpoint) requeues
+# the job. Needs hnn_catch_stop first.
 hnn_run_preemptible() {
-  local pid rc
+  local rc
+  if [[ $HNN_STOP_REQUESTED == 1 ]]; then  # stopped before the step started: nothing to save
+    _hnn_requeue
+    return 75
+  fi
   hnn_launch_cmd
   "${HNN_LAUNCH_CMD[@]}" "$@" &  # a simple command: $! is the launcher itself, not a subshell
-  pid=$!
-  trap 'echo "== $(date -u +%T) caught SIGUSR1: forwarding to the job step"; kill -USR1 '"$pid"' 2>/dev/null' USR1
-  trap 'echo "== $(date -u +%T) caught SIGTERM: forwarding as SIGUSR1"; kill -USR1 '"$pid"' 2>/dev/null' TERM
-  while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
-  wait "$pid"  # the step's exit code (bash keeps it after the loop's interrupted waits)
+  HNN_STEP_PID=$!
+  while kill -0 "$HNN_STEP_PID" 2>/dev/null; do wait "$HNN_STEP_PID"; done
+  wait "$HNN_STEP_PID"  # the step's exit code (bash keeps it after the loop's interrupted waits)
   rc=$?
-  trap - USR1 TERM
-  if [[ $rc -eq 75 ]]; then
-    if [[ -n ${SLURM_JOB_ID:-} ]]; then
-      hnn_status "requeued"
-      echo "== $(date -u +%T) checkpointed (exit 75): requeueing job $SLURM_JOB_ID"
-      scontrol requeue "$SLURM_JOB_ID"
-    else
-      echo "== checkpointed (exit 75); run again with --restart auto to resume"
-    fi
+  HNN_STEP_PID=
+  # A stop that reached hnn before it had installed its handlers (start-up) killed it instead:
+  # that is a preemption too, resumed from the newest checkpoint (or from the start).
+  if [[ $HNN_STOP_REQUESTED == 1 && $rc -ne 0 && $rc -ne 75 ]]; then
+    echo "== the step ended with exit code $rc after a stop request: treated as 75 (preempted)"
+    rc=75
   fi
+  [[ $rc -eq 75 ]] && _hnn_requeue
   return "$rc"
 }

@@ -61,7 +61,7 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$d/munge/munge.socket,cred_expire=10
+AuthInfo=socket=$d/munge/munge.socket,cred_expire=5
 StateSaveLocation=$d/state
 SlurmdSpoolDir=$d/spool/slurmd-%n
 SlurmctldPidFile=$d/slurmctld.pid

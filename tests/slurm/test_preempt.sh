@@ -55,4 +55,21 @@ preempt() {  # preempt LAUNCHER: one preempted job launched by HNN_LAUNCH=LAUNCH
 
 preempt "srun --mpi=pmix"
 preempt mpirun
+
+# A stop request at the very start of the job (while the script sets up or hnn starts, before
+# any checkpoint can be written): the job must still requeue, and the rerun end equal.
+jid=$(sbatch --parsable --output="train-%j.log" "$HNN_SOURCE_DIR/jobscripts/train.sbatch" \
+  "$input" "${set[@]}") || fail "sbatch"
+for _ in $(seq 200); do [[ $(job_state "$jid") == RUNNING ]] && break; sleep 0.05; done
+scancel --signal=USR1 --batch "$jid"
+slurm_wait_job "$jid" 150 || fail "[early] job $jid still queued after 150 s"
+state=$(job_state "$jid") restarts=$(slurm_job_field "$jid" Restarts)
+out=runs/train/$jid/model.h5
+if [[ $state == COMPLETED && $restarts == 1 ]] && grep -q "caught SIGUSR1" "train-$jid.log" &&
+  h5diff "$out" ref/model.h5 /params /params >/dev/null; then
+  pass "[early] stop at start-up: requeued once, completed, equal to the uninterrupted run" \
+    "($(grep -m1 -E 'caught SIGUSR1|treated as 75' "train-$jid.log" | cut -c4-))"
+else
+  fail "[early] job $jid: state $state, restarts $restarts, or the model differs"
+fi
 finish
