@@ -2,7 +2,7 @@
 # `hnn summarize` over run directories in every state: a finished and evaluated run (done, with
 # its metrics and resolved input), a run with only a checkpoint (unfinished), a sweep task whose
 # status file says failed (its row's overrides still listed), a directory with a damaged model
-# file (failed); `hnn input` prints the
+# file (failed); two models with their evaluations in one directory (two rows); `hnn input` prints the
 # stored input; a missing directory is an error.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK" || exit 1
@@ -14,6 +14,26 @@ export OMP_NUM_THREADS=1
   --set 'output.path="finished/model.h5"' >/dev/null || fail "train"
 "$HNN" evaluate finished/model.h5 -o finished/eval.h5 --set evaluate.n_rollouts=5 --set evaluate.t_end=1 \
   --set evaluate.n_times=10 >/dev/null || fail "evaluate"
+# Two runs in one directory (as scripts/reproduce.sh writes them): one row per model file, each
+# with its own evaluation.
+"$HNN" train "$HNN_SOURCE_DIR/inputs/train_spring.toml" --set 'data.path="spring.h5"' \
+  --set 'model.hidden=[8]' --set train.steps=10 --set model.kind=baseline \
+  --set 'output.path="two/baseline.h5"' >/dev/null || fail "train baseline"
+cp finished/model.h5 two/hnn.h5
+for k in hnn baseline; do
+  "$HNN" evaluate "two/$k.h5" -o "two/eval_$k.h5" --set evaluate.n_rollouts=5 \
+    --set evaluate.t_end=1 --set evaluate.n_times=10 >/dev/null || fail "evaluate $k"
+done
+"$HNN" summarize two -o two.h5 >/dev/null || fail "summarize two"
+$PY - <<'PYEOF' && pass "two models in one directory: two rows, each with its evaluation" || fail "two models"
+import csv
+rows = list(csv.DictReader(open("two.csv")))
+assert [(r["model_file"], r["eval_file"], r["model"]) for r in rows] == [
+    ("baseline.h5", "eval_baseline.h5", "baseline"), ("hnn.h5", "eval_hnn.h5", "hnn")], rows
+assert rows[0]["steps"] == "10" and rows[1]["steps"] == "20"
+assert "energy_drift_model" not in rows[0] or rows[0]["metric.energy_drift_model"] == ""
+assert rows[1]["metric.energy_drift_model"] != ""
+PYEOF
 mkdir -p unfinished/checkpoints failed damaged
 cp finished/checkpoints/ckpt-000000020.h5 unfinished/checkpoints/
 echo "running" >unfinished/status
