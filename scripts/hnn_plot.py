@@ -10,6 +10,10 @@
   hnn_plot.py loss    MODEL.h5|CKPT.h5|RUN_DIR ... [-o l.png]  train/test loss from /history
                                                         (a run directory: its model.h5, else
                                                         its newest checkpoint)
+  hnn_plot.py poincare DATA.h5|EVAL.h5 [--section I] [--plane J K] [-o p.png]
+                                                        Poincaré section x_I = 0 (upward) of a
+                                                        data set or of true and learned
+                                                        rollouts (default q1 = 0, (q2, p2))
   hnn_plot.py heatmap SUMMARY.h5 --x COL --y COL [--value metric.energy_mse] [-o h.png]
                                                         sweep heat map (hnn summarize output)
   hnn_plot.py run     DIR [-o DIR/plots]                 all of the above for a pipeline
@@ -276,6 +280,57 @@ def heatmap(path, xcol, ycol, value, out, pdf, log=True):
     return save(fig, out, pdf)
 
 
+def crossings(x, i, j, k):
+    """Points (x_j, x_k) where x_i crosses 0 upwards along each trajectory of x (n, T, dim),
+    linearly interpolated between the samples (fine time grids give the section to the
+    accuracy of that interpolation). The conventional section: i = q_1, (j, k) = (q_2, p_2),
+    with the momentum p_1 > 0 implied by the upward crossing of q_1 when dq_1/dt = p_1/m."""
+    out = []
+    for traj in x:
+        a, b = traj[:-1, i], traj[1:, i]
+        idx = np.nonzero((a < 0) & (b >= 0))[0]
+        w = (-a[idx] / (b[idx] - a[idx]))[:, None]
+        pts = traj[idx] * (1 - w) + traj[idx + 1] * w
+        out.append(pts[:, [j, k]])
+    return out
+
+
+def poincare(path, out, pdf, section=0, plane=None):
+    """Poincaré section of a data set (trajectories/x) or of an evaluation (true and learned
+    rollouts side by side)."""
+    with h5py.File(path, "r") as f:
+        fmt = attr(f, "format")
+        if fmt == "hnn-trajectories":
+            sets = [("data", f["trajectories/x"][...])]
+        elif fmt == "hnn-evaluation":
+            sets = [("true", f["rollouts/x_true"][...]),
+                    (f"learned ({attr(f, 'model')})", f["rollouts/x_learned"][...])]
+        else:
+            sys.exit(f"hnn_plot: error: {path}: format '{fmt}': need a trajectory data set or "
+                     "an evaluation")
+        dim = sets[0][1].shape[2]
+        dof = dim // 2
+        if dof < 2:
+            sys.exit(f"hnn_plot: error: {path}: a Poincaré section needs at least 2 degrees of "
+                     f"freedom (this system has {dof})")
+        j, k = plane if plane else (1 if section != 1 else 0, dof + (1 if section != 1 else 0))
+        names = [f"q{n + 1}" for n in range(dof)] + [f"p{n + 1}" for n in range(dof)]
+        fig, axes = plt.subplots(1, len(sets), figsize=(5.2 * len(sets), 5), squeeze=False,
+                                 sharex=True, sharey=True)
+        for ax, (label, x) in zip(axes[0], sets):
+            pts = crossings(x, section, j, k)
+            for n, p in enumerate(pts):
+                ax.plot(p[:, 0], p[:, 1], ".", ms=1.5, color=f"C{n % 10}")
+            total = sum(len(p) for p in pts)
+            ax.set_title(f"{label}: {total} crossings of {len(pts)} orbits", fontsize=10)
+            ax.set_xlabel(f"{names[j]} (system units)")
+            ax.set_ylabel(f"{names[k]} (system units)")
+        fig.suptitle(f"Poincaré section {names[section]} = 0 (upward), {attr(f, 'system')}",
+                     fontsize=11)
+        caption(fig, path, f)
+    return save(fig, out, pdf)
+
+
 def run_dir(d, outdir, pdf):
     written = []
     models, evals = [], []
@@ -317,6 +372,11 @@ def main():
     p.add_argument("--value", default="metric.energy_mse")
     p.add_argument("--linear", action="store_true", help="linear colour scale (default log10)")
     p.add_argument("-o", default="heatmap.png")
+    p = add("poincare"); p.add_argument("file"); p.add_argument("-o", default="poincare.png")
+    p.add_argument("--section", type=int, default=0,
+                   help="state index whose upward zero crossing defines the section (0 = q1)")
+    p.add_argument("--plane", type=int, nargs=2, metavar=("J", "K"),
+                   help="state indices plotted (default q2, p2)")
     p = add("run"); p.add_argument("dir"); p.add_argument("-o", default=None)
     a = ap.parse_args()
     if a.cmd == "phase":
@@ -327,6 +387,8 @@ def main():
         loss(a.models, a.o, a.pdf)
     elif a.cmd == "heatmap":
         heatmap(a.summary, a.x, a.y, a.value, a.o, a.pdf, log=not a.linear)
+    elif a.cmd == "poincare":
+        poincare(a.file, a.o, a.pdf, a.section, a.plane)
     elif a.cmd == "run":
         run_dir(a.dir, a.o or os.path.join(a.dir, "plots"), a.pdf)
 
