@@ -12,13 +12,16 @@
 # hnn_status TEXT       the run's status file: running | done | failed (rc N) | requeued
 
 HNN_ROOT=${HNN_ROOT:-${SLURM_SUBMIT_DIR:-$PWD}}
-# shellcheck source=site.sh
-source "$HNN_ROOT/jobscripts/site.sh"
-HNN=${HNN:-$HNN_ROOT/build/hnn}
-export HNN_ROOT HNN
+export HNN_ROOT
 
 hnn_setup() {
   local kind=$1 id
+  # Site settings (modules, HNN_LAUNCH) first: sourced here, not at load, so that a preemptible
+  # script has its stop traps in place before anything slow runs.
+  # shellcheck source=site.sh
+  source "$HNN_ROOT/jobscripts/site.sh" || return 1
+  HNN=${HNN:-$HNN_ROOT/build/hnn}
+  export HNN
   # OpenMP threads per rank = CPUs per Slurm task; since Slurm 22.05 srun does not inherit
   # --cpus-per-task, so pass it on explicitly.
   export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-${OMP_NUM_THREADS:-1}}

@@ -1,6 +1,6 @@
 # Site-specific settings for the hnn job scripts: the one file a site edits (besides the
-# `#SBATCH --account/--partition` lines at the top of each *.sbatch). Sourced by lib.sh at the
-# start of every job, before anything else runs.
+# `#SBATCH --account/--partition` lines at the top of each *.sbatch). Sourced by hnn_setup
+# (lib.sh) at the start of every job.
 #
 #   HNN_LAUNCH   how MPI ranks are started inside a job:
 #                  "srun --mpi=pmix"  (default; Slurm's launcher with PMIx, works with Debian's
@@ -10,6 +10,8 @@
 #   HNN          the hnn executable (default: $HNN_ROOT/build/hnn)
 #   modules      load the compiler, MPI and HDF5 the executable was built with.
 
+# If `module` is not defined in batch jobs at your site, source its init first, e.g.
+# source /etc/profile.d/modules.sh  (or /usr/share/lmod/lmod/init/bash)
 # module purge
 # module load gcc/12 openmpi/4.1 hdf5/1.10-openmpi
 : "${HNN_LAUNCH:=srun --mpi=pmix}"
