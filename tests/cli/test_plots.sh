@@ -12,7 +12,7 @@ PLOT=("$PY" "$HNN_SOURCE_DIR/scripts/hnn_plot.py")
   pass "poincare: $(tr '\n' ' ' <out.txt)" || fail "poincare: $(cat out.txt)"
 # The crossings themselves: at x = 0, H = (px² + py²)/2 + y²/2 − y³/3 = 1/8 fixes px > 0 from
 # (y, py); the interpolated px must agree (linear interpolation over dt = 0.025: error ~1e-4).
-$PY - "$HNN_SOURCE_DIR/scripts" <<'PYEOF' && pass "crossings lie on the section of the energy surface (px to 1e-3)" || fail "crossings"
+PYTHONDONTWRITEBYTECODE=1 $PY - "$HNN_SOURCE_DIR/scripts" <<'PYEOF' && pass "crossings lie on the section of the energy surface (px to 1e-3)" || fail "crossings"
 import sys; sys.path.insert(0, sys.argv[1])
 import h5py, numpy as np, hnn_plot
 x = h5py.File("hh.h5", "r")["trajectories/x"][...]
