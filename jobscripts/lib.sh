@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared body of the hnn job scripts (sourced from $HNN_ROOT/jobscripts/lib.sh; Slurm runs a
 # copy of the batch script from its spool directory, so the scripts find this file through
 # HNN_ROOT, by default the directory sbatch was called from).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Site-specific settings for the hnn job scripts: the one file a site edits (besides the
 # `#SBATCH --account/--partition` lines at the top of each *.sbatch). Sourced by hnn_setup
 # (lib.sh) at the start of every job.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared set-up of the Slurm workflow tests: skip (exit 77, ctest SKIP_RETURN_CODE) when Slurm
 # is not installed; otherwise a temporary directory, a private Slurm in it (slurm_lib.sh) that is
 # stopped by PID on every exit, the job scripts' environment, and check helpers.

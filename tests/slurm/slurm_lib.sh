@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A private single-node Slurm for the tests: munged with its own key and socket, slurmctld and
 # slurmd in the foreground under setsid, all in one temporary directory, on free ports. Every
 # daemon's PID is recorded; slurm_stop cancels the jobs and stops the daemons by those PIDs

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole workflow through a real (private) Slurm: jobscripts/pipeline.sh chains generate ->
 # train (HNN and baseline, 2 MPI ranks via srun --mpi=pmix) -> evaluate -> plots with
-# --dependency=afterok; every job must complete, and the HDF5 outputs, the logs' provenance and
+# --dependency=afterok (sbatch options after -- go to every job); every job must complete, and the HDF5 outputs, the logs' provenance and
 # the pictures must be there and valid.
 source "$(dirname "$0")/common.sh"
 
@@ -11,15 +11,16 @@ export HNN_TRAIN_SET="train.steps=40 train.log_every=20 model.hidden=[16] checkp
 export HNN_EVAL_SET="evaluate.n_rollouts=5 evaluate.t_end=2 evaluate.n_times=20"
 "$HNN_SOURCE_DIR/jobscripts/pipeline.sh" "$HNN_SOURCE_DIR/inputs/spring.toml" \
   "$HNN_SOURCE_DIR/inputs/train_spring.toml" "$HNN_SOURCE_DIR/inputs/evaluate_spring.toml" \
-  >submit.txt 2>&1 || fail "pipeline.sh: $(cat submit.txt)"
+  -- --time=00:07:00 >submit.txt 2>&1 || fail "pipeline.sh: $(cat submit.txt)"
 cat submit.txt
 mapfile -t ids < <(awk 'NF == 2 && $2 ~ /^[0-9]+$/ {print $2}' submit.txt)
 [[ ${#ids[@]} -eq 6 ]] || fail "expected 6 job ids (generate, 2 x train, 2 x evaluate, plots)"
 for id in "${ids[@]}"; do slurm_wait_job "$id" 150 || fail "job $id still queued after 150 s"; done
 while read -r stage id; do
   [[ $id =~ ^[0-9]+$ ]] || continue
-  st=$(job_state "$id")
-  [[ $st == COMPLETED ]] && pass "$stage job $id completed" || fail "$stage job $id: $st"
+  st=$(job_state "$id") limit=$(slurm_job_field "$id" TimeLimit)
+  [[ $st == COMPLETED && $limit == 00:07:00 ]] && pass "$stage job $id completed (--time passed on)" ||
+    fail "$stage job $id: $st, time limit $limit"
 done <submit.txt
 
 d=$HNN_PIPELINE_OUT

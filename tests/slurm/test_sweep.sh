@@ -26,7 +26,7 @@ n_times = 20
 TOML
 table=$HNN_SOURCE_DIR/jobscripts/sweeps/spring_hidden_lr.sweep
 HNN_LAUNCH=mpirun HNN_SWEEP_MAX=2 "$HNN_SOURCE_DIR/jobscripts/submit-sweep.sh" "$table" train.toml \
-  eval.toml >submit.txt 2>&1 || fail "submit-sweep.sh: $(cat submit.txt)"
+  eval.toml -- --time=00:06:00 >submit.txt 2>&1 || fail "submit-sweep.sh: $(cat submit.txt)"
 cat submit.txt
 array=$(sed -n 's/.*array job \([0-9]*\),.*/\1/p' submit.txt)
 summary=$(sed -n 's/.*summary job \([0-9]*\) .*/\1/p' submit.txt)
@@ -39,6 +39,8 @@ for t in 0 1 2 3; do
   [[ $st == COMPLETED ]] || fail "task $t: $st"
 done
 [[ $(job_state "$summary") == COMPLETED ]] || fail "summary job: $(job_state "$summary")"
+[[ $(slurm_job_field "${array}_0" TimeLimit) == 00:06:00 && $(slurm_job_field "$summary" TimeLimit) == 00:06:00 ]] &&
+  pass "sbatch options after -- reach the tasks and the summary job" || fail "--time not passed on"
 ls hnn-sweep-"${array}"_{0,1,2,3}.log >/dev/null 2>&1 && pass "logs named by array and task id" ||
   fail "logs hnn-sweep-${array}_N.log missing: $(ls)"
 
