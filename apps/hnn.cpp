@@ -12,6 +12,7 @@
 #include "data/import.hpp"
 #include "eval/evaluate.hpp"
 #include "eval/predict.hpp"
+#include "eval/summarize.hpp"
 #include "io/provenance.hpp"
 #include "parallel/mpi.hpp"
 #include "train/signals.hpp"
@@ -161,6 +162,25 @@ int main(int argc, char** argv) {
       ->required();
   pr->add_flag("--overwrite", prq.overwrite, "Replace the output file if it exists");
 
+  // hnn summarize
+  hnn::SummarizeRequest smq;
+  smq.command_line = command_line;
+  auto* sm = app.add_subcommand(
+      "summarize", "Collect the runs in DIR... (model files, their evaluations, checkpoints, "
+                   "status files) into one table, one row per run, failed or unfinished runs "
+                   "listed as such: OUT (HDF5, /runs/<column>) and OUT with extension .csv.");
+  sm->add_option("dirs", smq.dirs, "Run directories")->required();
+  sm->add_option("-o,--output", smq.output, "Output file (HDF5); the CSV goes beside it")
+      ->capture_default_str();
+  sm->add_flag("--overwrite", smq.overwrite, "Replace the outputs if they exist");
+
+  // hnn input
+  std::string input_of;
+  auto* in = app.add_subcommand(
+      "input", "Print the resolved input (TOML) stored in an hnn output file (data set, model, "
+               "checkpoint, evaluation).");
+  in->add_option("file", input_of, "HDF5 file written by hnn")->required();
+
   try {
     try {
       app.parse(argc, argv);
@@ -199,6 +219,19 @@ int main(int argc, char** argv) {
         std::printf("hnn predict: wrote %s (%s model, %ld states x %ld components%s)\n",
                     s.output.c_str(), s.model.c_str(), s.n, s.dim,
                     s.has_energy ? ", with H and its gradient" : "");
+    } else if (sm->parsed()) {
+      const auto s = hnn::summarize(smq, MPI_COMM_WORLD);
+      if (rank == 0)
+        std::printf("hnn summarize: wrote %s and %s\n  %ld run(s): %ld done, %ld unfinished, "
+                    "%ld failed; %ld columns\n",
+                    s.output.c_str(), s.csv.c_str(), s.n_runs, s.n_done, s.n_unfinished,
+                    s.n_failed, s.n_columns);
+    } else if (in->parsed()) {
+      std::string text;
+      hnn::run_collective(MPI_COMM_WORLD, [&] {
+        if (rank == 0) text = hnn::stored_input(input_of);
+      });
+      if (rank == 0) std::fputs(text.c_str(), stdout);
     } else if (im->parsed()) {
       const auto s = hnn::import_text(imp, MPI_COMM_WORLD);
       if (rank == 0)
