@@ -73,12 +73,14 @@ hnn_status() { echo "$*" >"$HNN_OUT/status"; }
 # would otherwise die of them) and remembered, and forwarded to the running step, if any.
 hnn_catch_stop() {
   HNN_STOP_REQUESTED=0
+  HNN_STOP_SIGNAL=
   HNN_STEP_PID=
   trap '_hnn_stop USR1' USR1
   trap '_hnn_stop TERM' TERM
 }
 _hnn_stop() {
   HNN_STOP_REQUESTED=1
+  HNN_STOP_SIGNAL=$1
   if [[ -n $HNN_STEP_PID ]]; then
     echo "== $(date -u +%T) caught SIG$1: forwarding SIGUSR1 to the job step"
     kill -USR1 "$HNN_STEP_PID" 2>/dev/null
@@ -88,14 +90,29 @@ _hnn_stop() {
 }
 
 # _hnn_requeue: requeue this job (it starts again from the top with the same job id, so the
-# same HNN_OUT, and resumes with --restart auto).
+# same HNN_OUT, and resumes with --restart auto). Only for SIGUSR1, the warning that
+# --signal=B:USR1@LEAD sends before the time limit: SIGTERM means the job is being ended
+# (scancel, the limit itself, a node going down), and `scontrol requeue` would bring a cancelled
+# job back. At most HNN_MAX_REQUEUES (default 20) requeues per job, so a time limit shorter than
+# the signal lead cannot loop forever.
 _hnn_requeue() {
-  if [[ -n ${SLURM_JOB_ID:-} ]]; then
-    hnn_status "requeued"
-    echo "== $(date -u +%T) checkpointed (exit 75): requeueing job $SLURM_JOB_ID"
-    scontrol requeue "$SLURM_JOB_ID"
-  else
+  if [[ -z ${SLURM_JOB_ID:-} ]]; then
     echo "== checkpointed (exit 75); run again with --restart auto to resume"
+  elif [[ $HNN_STOP_SIGNAL != USR1 ]]; then
+    hnn_status "stopped (SIG$HNN_STOP_SIGNAL; checkpointed, not requeued: resubmit to resume)"
+    echo "== $(date -u +%T) stopped by SIG$HNN_STOP_SIGNAL: checkpointed, not requeued"
+  elif (( ${SLURM_RESTART_COUNT:-0} >= ${HNN_MAX_REQUEUES:-20} )); then
+    hnn_status "stopped (checkpointed; ${SLURM_RESTART_COUNT} requeues already, HNN_MAX_REQUEUES)"
+    echo "== not requeueing: job $SLURM_JOB_ID has been requeued ${SLURM_RESTART_COUNT} times" \
+         "(HNN_MAX_REQUEUES=${HNN_MAX_REQUEUES:-20}); is the time limit longer than the signal lead?"
+  else
+    echo "== $(date -u +%T) checkpointed (exit 75): requeueing job $SLURM_JOB_ID"
+    if scontrol requeue "$SLURM_JOB_ID"; then
+      hnn_status "requeued"
+    else
+      hnn_status "stopped (checkpointed; the requeue was refused: resubmit to resume)"
+      echo "== scontrol requeue failed: resubmit the job to resume from the checkpoint"
+    fi
   fi
 }
 

@@ -23,6 +23,7 @@ caption naming the run (file, model, system, git hash). Prints the files it wrot
 """
 import argparse
 import os
+import re
 import sys
 
 import matplotlib
@@ -183,7 +184,8 @@ def training_file(path):
     if os.path.isfile(os.path.join(path, "model.h5")):
         return os.path.join(path, "model.h5")
     ck = os.path.join(path, "checkpoints")
-    cks = sorted(c for c in os.listdir(ck) if c.startswith("ckpt-")) if os.path.isdir(ck) else []
+    # Complete checkpoints only: a write killed mid-way leaves ckpt-N.h5.partial-PID.
+    cks = sorted(c for c in os.listdir(ck) if re.fullmatch(r"ckpt-\d+\.h5", c)) if os.path.isdir(ck) else []
     if not cks:
         sys.exit(f"hnn_plot: error: {path}: no model.h5 and no checkpoints/ckpt-*.h5")
     return os.path.join(ck, cks[-1])

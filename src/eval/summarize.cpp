@@ -221,7 +221,7 @@ SummaryRow empty_dir_row(const fs::path& dir, const std::vector<FoundFile>& file
   if (word == "failed") {
     set_text(r, "status", "failed");
     detail = line;
-  } else if (word == "running" || word == "requeued" || !ck.empty()) {
+  } else if (word == "running" || word == "requeued" || word == "stopped" || !ck.empty()) {
     set_text(r, "status", "unfinished");
     detail = word.empty() ? "no model file" : line;
   } else {

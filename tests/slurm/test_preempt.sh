@@ -72,4 +72,21 @@ if [[ $state == COMPLETED && $restarts == 1 ]] && grep -q "caught SIGUSR1" "trai
 else
   fail "[early] job $jid: state $state, restarts $restarts, or the model differs"
 fi
+
+# A plain `scancel JOBID` (SIGTERM to the batch script, as at the time limit itself): the job
+# checkpoints and ends, and is NOT requeued (a cancelled job must stay cancelled).
+jid=$(sbatch --parsable --output="train-%j.log" "$HNN_SOURCE_DIR/jobscripts/train.sbatch" \
+  "$input" "${set[@]}") || fail "sbatch"
+log=train-$jid.log
+for _ in $(seq 120); do grep -q "^step " "$log" 2>/dev/null && break; sleep 0.25; done
+scancel "$jid"
+for _ in $(seq 60); do grep -q "not requeued" "$log" 2>/dev/null && break; sleep 0.25; done
+sleep 3  # time for a (wrong) requeue to show
+state=$(job_state "$jid") restarts=$(slurm_job_field "$jid" Restarts)
+if [[ $state == CANCELLED* && $restarts == 0 ]] && grep -q "stopped by SIGTERM: checkpointed, not requeued" "$log" &&
+  [[ $(cat "runs/train/$jid/status" 2>/dev/null) == stopped* ]]; then
+  pass "[scancel] SIGTERM: checkpointed, not requeued, state $state"
+else
+  fail "[scancel] job $jid: state $state, restarts $restarts; log: $(tail -n 3 "$log")"
+fi
 finish
