@@ -9,6 +9,7 @@
 // by a margin and far below the O(1) relative errors of any wrong formula.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -24,6 +25,8 @@
 #include "flows/linear_symplectic.hpp"
 #include "flows/zero_center.hpp"
 #include "io/config.hpp"
+#include "models/flow_model.hpp"
+#include "train/batches.hpp"
 
 namespace hnn {
 namespace {
@@ -328,6 +331,55 @@ TEST(FlowConfig, BuildsTheStackAndRejectsUnknownLayers) {
   EXPECT_EQ(f->n_params(), 4 * (4 + 21 + 2560 + 3));
   EXPECT_THROW(stack_from("layers = \"linear swirl\""), ConfigError);
   EXPECT_THROW(stack_from("layers = \"\""), ConfigError);
+}
+
+TEST(FlowTraining, EpochBatchesCoverEveryTrajectoryOncePerEpoch) {
+  // 10 trajectories, batch 4: epochs of 4 + 4 + 2; each epoch a permutation, a new one each epoch.
+  std::vector<std::vector<std::int64_t>> epochs(3);
+  for (long step = 0; step < 9; ++step) {
+    const auto b = epoch_batch(7, step, 10, 4);
+    EXPECT_EQ(b.size(), step % 3 == 2 ? 2u : 4u);
+    EXPECT_TRUE(std::is_sorted(b.begin(), b.end()));
+    auto& e = epochs[static_cast<std::size_t>(step / 3)];
+    e.insert(e.end(), b.begin(), b.end());
+  }
+  for (auto e : epochs) {
+    std::sort(e.begin(), e.end());
+    for (std::int64_t i = 0; i < 10; ++i) EXPECT_EQ(e[static_cast<std::size_t>(i)], i);
+  }
+  EXPECT_NE(epoch_batch(7, 0, 10, 4), epoch_batch(7, 3, 10, 4));  // reshuffled
+  EXPECT_EQ(epoch_batch(7, 5, 10, 10).size(), 10u);                // batch >= n: all
+}
+
+TEST(FlowTraining, ModelTrajectoryLossAndGradient) {
+  // FlowModel::trajectory_loss = ℓ(T⁻¹(x)), its gradient against the stencil (relative 1e-8).
+  const Config cfg = Config::from_string(
+      "[model]\nkind = \"flow\"\nlayers = \"zero_center linear coupling_p\"\nrepeat = 2\n"
+      "hidden = [8]");
+  const FlowModel m(cfg.section("model"), 2 * kN);
+  Rng rng(17, 0);
+  const Vec th = random_theta(m.flow(), rng);
+  const Mat x = normal_matrix(2 * kN, 11, rng);
+  auto ws = m.make_workspace();
+  Vec g = Vec::Zero(m.n_params());
+  const double l = m.trajectory_loss(th, x, *ws, g.data());
+  auto c = m.flow().make_cache();
+  Mat z(2 * kN, 11);
+  m.flow().inverse(th, x, z, c);
+  EXPECT_DOUBLE_EQ(l, action_loss(z));
+  const auto buffer = m.flow().buffer_mask();
+  double err = 0;
+  for (long i = 0; i < th.size(); ++i) {
+    const double fd = buffer[static_cast<std::size_t>(i)] ? 0.0 : stencil([&](double h) {
+      Vec t = th;
+      t[i] += h;
+      return m.trajectory_loss(t, x, *ws, nullptr);
+    });
+    err = std::max(err, std::abs(fd - g[i]));
+  }
+  RecordProperty("model_grad_err", sci(err / std::max(1.0, g.cwiseAbs().maxCoeff())));
+  EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-8);
+  EXPECT_THROW(m.sum_squared_error(th, x, x, *ws, nullptr), ConfigError);
 }
 
 }  // namespace
