@@ -143,7 +143,9 @@ int main(int argc, char** argv) {
                  "data (the model's training data), energy (system | q2p2 | real_pendulum | "
                  "none), integrator (dopri5 with rtol, atol = 1e-12 | implicit_midpoint with "
                  "dt, tol (1e-14), max_iter (100)), seed (0), n_rollouts (15, >= 5), t_end (20), "
-                 "n_times (100); seed, n_rollouts, t_end, n_times only for generated data")
+                 "n_times (100); seed, n_rollouts, t_end, n_times only for generated data. For a "
+                 "flow model (kind = \"flow\"): data, split (test | train), and the metrics are "
+                 "the action-angle checks of src/eval/evaluate_flow.hpp")
       ->take_all();
   ev->add_option("-o,--output", evq.output, "Output file (HDF5): /rollouts, /metrics")->required();
   ev->add_flag("--overwrite", evq.overwrite, "Replace the output file if it exists");
