@@ -10,6 +10,8 @@
 #include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 #include "models/flow_model.hpp"
+#include "systems/fput.hpp"
+#include "systems/registry.hpp"
 
 namespace hnn {
 
@@ -21,6 +23,37 @@ void write_table(const h5::File& f, const std::string& name, const Mat& m) {
   const Mat rowmajor = m.transpose();  // (n_traj, n) in C order
   h5::Dataset::create<double>(f, name, {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())})
       .write_rows(rowmajor.data(), 0, static_cast<hsize_t>(m.rows()));
+}
+
+// The FPUT system of a generated data set, or null (other systems, measured data).
+std::unique_ptr<System> data_system(const h5::File& f, const std::string& path) {
+  if (!h5::has_attr(f, "/", "input")) return nullptr;
+  Config cfg = Config::from_string(h5::read_attr_string(f, "/", "input"), path + " (stored input)");
+  if (!cfg.has_section("system")) return nullptr;
+  if (cfg.section("system").get_string("name", "") != "fput") return nullptr;
+  return make_system(cfg.section("system"));
+}
+
+// Relative std over time of the linear normal-mode actions I_k of one trajectory (dim × τ), for
+// the modes with ω_k > 0 whose mean action exceeds 1e-6 of the largest: (max, sum, count).
+struct RelStd {
+  double max = 0, sum = 0;
+  long count = 0;
+};
+RelStd linear_action_fluctuation(const Fput& sys, ConstMatRef x) {
+  const long tau = x.cols(), n = sys.params().n;
+  Mat I(n, tau);
+  for (long k = 0; k < tau; ++k) I.col(k) = sys.linear_actions(x.col(k));
+  const Vec mean = I.rowwise().mean();
+  RelStd r;
+  for (long i = 0; i < n; ++i) {
+    if (!(sys.frequencies()[i] > 0 && mean[i] > 1e-6 * mean.maxCoeff())) continue;
+    const double rel = std::sqrt((I.row(i).array() - mean[i]).square().mean()) / mean[i];
+    r.max = std::max(r.max, rel);
+    r.sum += rel;
+    ++r.count;
+  }
+  return r;
 }
 
 }  // namespace
@@ -62,7 +95,8 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
     const Eigen::Map<const Vec> t(tall.data() + row * T, T);
     fits[static_cast<std::size_t>(j)] = fit_action_angles(flow, m.params, x.middleCols(j * T, T), t);
   }
-  double loss = 0, max_rel = 0, max_res = 0;
+  double loss = 0, max_rel = 0, max_res = 0, sum_rel = 0;
+  long n_rel = 0;
   for (long j = 0; j < nt; ++j) {
     const auto& fj = fits[static_cast<std::size_t>(j)];
     double rmax = 0, var = 0;
@@ -76,6 +110,8 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
       var += std::pow(p.r_rel_std * p.r_mean, 2);
       if (p.r_mean > 1e-6 * rmax) {
         max_rel = std::max(max_rel, p.r_rel_std);
+        sum_rel += p.r_rel_std;
+        ++n_rel;
         max_res = std::max(max_res, p.angle_residual);
       }
     }
@@ -92,7 +128,21 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
   sum.n_times = T;
   sum.metrics.push_back({"action_loss", loss, false, 0});
   sum.metrics.push_back({"max_r_rel_std", max_rel, false, 0});
+  sum.metrics.push_back({"mean_r_rel_std", n_rel ? sum_rel / n_rel : std::nan(""), false, 0});
   sum.metrics.push_back({"max_angle_residual", max_res, false, 0});
+  // The baseline a learned map should beat: the linear normal modes' actions (FPUT data only).
+  if (const auto sys = data_system(file, data)) {
+    const auto& fput = dynamic_cast<const Fput&>(*sys);
+    RelStd lin;
+    for (long j = 0; j < nt; ++j) {
+      const RelStd r = linear_action_fluctuation(fput, x.middleCols(j * T, T));
+      lin.max = std::max(lin.max, r.max);
+      lin.sum += r.sum;
+      lin.count += r.count;
+    }
+    sum.metrics.push_back({"linear_max_rel_std", lin.max, false, 0});
+    sum.metrics.push_back({"linear_mean_rel_std", lin.count ? lin.sum / lin.count : std::nan(""), false, 0});
+  }
   sum.metrics.push_back({"symplectic_error", symplectic_error(flow, m.params, first), false, 0});
   for (long i = 0; i < n; ++i) {
     double s = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;

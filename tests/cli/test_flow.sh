@@ -40,6 +40,10 @@ PY
     fail "normal modes: $(cat ev.txt)"
   fi
   grep -q "symplectic_error" ev.txt && pass "evaluate flow summary" || fail "evaluate summary"
+  # The linear normal-mode actions of the harmonic chain are conserved (integrator error only).
+  lin=$(awk '$1 == "linear_max_rel_std" {print $2}' ev.txt)
+  $PY -c "import sys; sys.exit(0 if float('$lin') < 1e-6 else 1)" &&
+    pass "linear baseline conserved ($lin)" || fail "linear baseline: '$lin'"
 else
   fail "evaluate flow: $(cat ev.txt)"
 fi
