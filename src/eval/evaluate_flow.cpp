@@ -39,6 +39,7 @@ std::unique_ptr<System> data_system(const h5::File& f, const std::string& path) 
 struct RelStd {
   double max = 0, sum = 0;
   long count = 0;
+  double weighted = 0;  // Σ_k std(I_k) / Σ_k mean(I_k) over all modes with ω_k > 0
 };
 RelStd linear_action_fluctuation(const Fput& sys, ConstMatRef x) {
   const long tau = x.cols(), n = sys.params().n;
@@ -46,13 +47,19 @@ RelStd linear_action_fluctuation(const Fput& sys, ConstMatRef x) {
   for (long k = 0; k < tau; ++k) I.col(k) = sys.linear_actions(x.col(k));
   const Vec mean = I.rowwise().mean();
   RelStd r;
+  double sd_sum = 0, mean_sum = 0;
   for (long i = 0; i < n; ++i) {
-    if (!(sys.frequencies()[i] > 0 && mean[i] > 1e-6 * mean.maxCoeff())) continue;
-    const double rel = std::sqrt((I.row(i).array() - mean[i]).square().mean()) / mean[i];
+    if (!(sys.frequencies()[i] > 0)) continue;
+    const double sd = std::sqrt((I.row(i).array() - mean[i]).square().mean());
+    sd_sum += sd;
+    mean_sum += mean[i];
+    if (!(mean[i] > 1e-6 * mean.maxCoeff())) continue;
+    const double rel = sd / mean[i];
     r.max = std::max(r.max, rel);
     r.sum += rel;
     ++r.count;
   }
+  r.weighted = sd_sum / mean_sum;
   return r;
 }
 
@@ -95,11 +102,11 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
     const Eigen::Map<const Vec> t(tall.data() + row * T, T);
     fits[static_cast<std::size_t>(j)] = fit_action_angles(flow, m.params, x.middleCols(j * T, T), t);
   }
-  double loss = 0, max_rel = 0, max_res = 0, sum_rel = 0;
+  double loss = 0, max_rel = 0, max_res = 0, sum_rel = 0, weighted = 0;
   long n_rel = 0;
   for (long j = 0; j < nt; ++j) {
     const auto& fj = fits[static_cast<std::size_t>(j)];
-    double rmax = 0, var = 0;
+    double rmax = 0, var = 0, sd_sum = 0, mean_sum = 0;
     for (const auto& p : fj) rmax = std::max(rmax, p.r_mean);
     for (long i = 0; i < n; ++i) {
       const PlaneFit& p = fj[static_cast<std::size_t>(i)];
@@ -108,6 +115,8 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
       omega(j, i) = p.omega;
       resid(j, i) = p.angle_residual;
       var += std::pow(p.r_rel_std * p.r_mean, 2);
+      sd_sum += p.r_rel_std * p.r_mean;
+      mean_sum += p.r_mean;
       if (p.r_mean > 1e-6 * rmax) {
         max_rel = std::max(max_rel, p.r_rel_std);
         sum_rel += p.r_rel_std;
@@ -116,6 +125,7 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
       }
     }
     loss += 2.0 * var / static_cast<double>(n) / static_cast<double>(nt);
+    weighted += sd_sum / mean_sum / static_cast<double>(nt);
     first.col(j) = x.col(j * T);
   }
 
@@ -129,6 +139,7 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
   sum.metrics.push_back({"action_loss", loss, false, 0});
   sum.metrics.push_back({"max_r_rel_std", max_rel, false, 0});
   sum.metrics.push_back({"mean_r_rel_std", n_rel ? sum_rel / n_rel : std::nan(""), false, 0});
+  sum.metrics.push_back({"weighted_r_rel_std", weighted, false, 0});
   sum.metrics.push_back({"max_angle_residual", max_res, false, 0});
   // The baseline a learned map should beat: the linear normal modes' actions (FPUT data only).
   if (const auto sys = data_system(file, data)) {
@@ -139,9 +150,11 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
       lin.max = std::max(lin.max, r.max);
       lin.sum += r.sum;
       lin.count += r.count;
+      lin.weighted += r.weighted / static_cast<double>(nt);
     }
     sum.metrics.push_back({"linear_max_rel_std", lin.max, false, 0});
     sum.metrics.push_back({"linear_mean_rel_std", lin.count ? lin.sum / lin.count : std::nan(""), false, 0});
+    sum.metrics.push_back({"linear_weighted_rel_std", lin.weighted, false, 0});
   }
   sum.metrics.push_back({"symplectic_error", symplectic_error(flow, m.params, first), false, 0});
   for (long i = 0; i < n; ++i) {

@@ -13,13 +13,16 @@
 //                       loss over random pairings of the times
 //   max_r_rel_std       max over trajectories and active planes of r_rel_std
 //   mean_r_rel_std      mean over trajectories and active planes of r_rel_std
+//   weighted_r_rel_std  mean over trajectories of Σ_i std_t(r_i) / Σ_i mean_t(r_i): not
+//                       dominated by nearly empty planes, whose relative fluctuation means little
 //   max_angle_residual  max over trajectories and active planes of angle_residual
 //   symplectic_error    max |JᵀΩJ − Ω| of T⁻¹ at the first state of every trajectory (exact J)
 //   omega_<i>           mean over trajectories where plane i is active of its omega (NaN if none)
 //   omega_spread_<i>    max − min of those omegas
-//   linear_max_rel_std, linear_mean_rel_std   FPUT data only: the same two statistics for the
-//                       linear normal-mode actions I_k = (P_k² + ω_k² Q_k²)/(2ω_k) (modes with
-//                       ω_k > 0 and a mean action above 1e-6 of the largest): the baseline
+//   linear_max_rel_std, linear_mean_rel_std, linear_weighted_rel_std
+//                       FPUT data only: the same three statistics for the linear normal-mode
+//                       actions I_k = (P_k² + ω_k² Q_k²)/(2ω_k) (modes with ω_k > 0; for the
+//                       first two, a mean action above 1e-6 of the largest): the baseline
 // Output: /flow/{r_mean, r_rel_std, omega, angle_residual} float64 (n_traj, n), /metrics, and
 // root attributes format = "hnn-flow-evaluation", format_version = 1, model, model_file, data,
 // split, and the provenance.
