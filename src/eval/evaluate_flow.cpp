@@ -21,7 +21,8 @@ namespace {
 
 void write_table(const h5::File& f, const std::string& name, const Mat& m) {
   const Mat rowmajor = m.transpose();  // (n_traj, n) in C order
-  h5::Dataset::create<double>(f, name, {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())})
+  const auto rows = static_cast<hsize_t>(m.rows()), cols = static_cast<hsize_t>(m.cols());
+  h5::Dataset::create<double>(f, name, {rows, cols})
       .write_rows(rowmajor.data(), 0, static_cast<hsize_t>(m.rows()));
 }
 
@@ -100,7 +101,8 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
   for (long j = 0; j < nt; ++j) {
     const long row = per_traj ? list[static_cast<std::size_t>(j)] : 0;
     const Eigen::Map<const Vec> t(tall.data() + row * T, T);
-    fits[static_cast<std::size_t>(j)] = fit_action_angles(flow, m.params, x.middleCols(j * T, T), t);
+    fits[static_cast<std::size_t>(j)] =
+        fit_action_angles(flow, m.params, x.middleCols(j * T, T), t);
   }
   double loss = 0, max_rel = 0, max_res = 0, sum_rel = 0, weighted = 0;
   long n_rel = 0;
@@ -153,7 +155,8 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
       lin.weighted += r.weighted / static_cast<double>(nt);
     }
     sum.metrics.push_back({"linear_max_rel_std", lin.max, false, 0});
-    sum.metrics.push_back({"linear_mean_rel_std", lin.count ? lin.sum / lin.count : std::nan(""), false, 0});
+    sum.metrics.push_back(
+        {"linear_mean_rel_std", lin.count ? lin.sum / lin.count : std::nan(""), false, 0});
     sum.metrics.push_back({"linear_weighted_rel_std", lin.weighted, false, 0});
   }
   sum.metrics.push_back({"symplectic_error", symplectic_error(flow, m.params, first), false, 0});
@@ -168,7 +171,8 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
       ++cnt;
     }
     sum.metrics.push_back({"omega_" + std::to_string(i), cnt ? s / cnt : std::nan(""), false, 0});
-    sum.metrics.push_back({"omega_spread_" + std::to_string(i), cnt ? hi - lo : std::nan(""), false, 0});
+    sum.metrics.push_back(
+        {"omega_spread_" + std::to_string(i), cnt ? hi - lo : std::nan(""), false, 0});
   }
 
   AtomicH5File out(req.output, MPI_COMM_SELF, req.overwrite);

@@ -4,7 +4,8 @@
 // in the order given (the caller shuffles the times, so neighbours are random pairs of times on
 // the same trajectory; the pairing wraps around, z_τ ≡ z_0):
 //   ℓ = 1/(n τ) Σ_{k=0}^{τ−1} ‖r_k − r_{k+1}‖²,   r_k ∈ R^n.
-// Its gradient: ∂ℓ/∂r_k = 2/(nτ) (2 r_k − r_{k−1} − r_{k+1}), ∂r_i/∂q̂_i = 2 q̂_i, ∂r_i/∂p̂_i = 2 p̂_i.
+// Its gradient: ∂ℓ/∂r_k = 2/(nτ) (2 r_k − r_{k−1} − r_{k+1}), ∂r_i/∂q̂_i = 2 q̂_i,
+// ∂r_i/∂p̂_i = 2 p̂_i.
 // There is no anti-collapse term: a canonical map preserves Σ_i ∮ p̂_i dq̂_i = ∮ p·dq.
 #pragma once
 

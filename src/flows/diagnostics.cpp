@@ -51,7 +51,8 @@ double symplectic_error(const Flow& flow, ConstVecRef theta, ConstMatRef x) {
   W.topRightCorner(n, n).setIdentity();
   W.bottomLeftCorner(n, n) = -Mat::Identity(n, n);
   double worst = 0;
-  for (const auto& j : J) worst = std::max(worst, (j.transpose() * W * j - W).cwiseAbs().maxCoeff());
+  for (const auto& j : J)
+    worst = std::max(worst, (j.transpose() * W * j - W).cwiseAbs().maxCoeff());
   return worst;
 }
 

@@ -1,5 +1,6 @@
 // The exchange layer (q, p) -> (p, −q): a quarter turn in every phase plane, y = Ω x with
-// Ω = [[0, 1], [−1, 0]]: y_q = x_p, y_p = −x_q; inverse x_q = −y_p, x_p = y_q. No parameters. Between couplings it lets a "p <- p + ∇F(q)" coupling act on the other half.
+// Ω = [[0, 1], [−1, 0]]: y_q = x_p, y_p = −x_q; inverse x_q = −y_p, x_p = y_q. No parameters.
+// Between couplings it lets a "p <- p + ∇F(q)" coupling act on the other half.
 #pragma once
 
 #include "flows/layer.hpp"

@@ -1,9 +1,9 @@
 // The linear symplectic layer S = N·A·K of Bondesan & Lamacraft (2019), applied latent -> physical
 // as the stages k = 0..r+2 (z = q + i p, one complex entry per degree of freedom):
-//   k = 0          phases       z <- e^{iφ} ⊙ z
-//   k = 1..r       reflections  z <- z − c v (v†z),  v = a + i b,  c = 2/|v|²   (K: X + iY unitary)
-//   k = r+1        scaling      q <- L ⊙ q,  p <- p ⊘ L                           (A = diag(Lᵀ, L⁻¹))
-//   k = r+2        shear        p <- p + M q                                        (N = [[1,0],[M,1]])
+//   k = 0        phases       z <- e^{iφ} ⊙ z
+//   k = 1..r     reflections  z <- z − c v (v†z), v = a + i b, c = 2/|v|²  (K: X + iY unitary)
+//   k = r+1      scaling      q <- L ⊙ q,  p <- p ⊘ L                      (A = diag(Lᵀ, L⁻¹))
+//   k = r+2      shear        p <- p + M q                                 (N = [[1,0],[M,1]])
 // M is diagonal (the reference) or a full symmetric matrix ("symmetric"); L is diagonal and must
 // stay non-zero. Every stage is symplectic (K is unitary, so its real form is orthogonal and
 // symplectic; A and N are the standard symplectic generators). The inverse runs the stages

@@ -22,8 +22,8 @@ struct LocalData {
   std::int64_t first_traj = 0, n_traj = 0, n_global_traj = 0;  // shard of the split list
 };
 
-LocalData load_shard(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list, int rank,
-                     int size) {
+LocalData load_shard(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list,
+                     int rank, int size) {
   const Shard sh = shard_of(static_cast<std::int64_t>(list.size()), rank, size);
   std::vector<std::int64_t> mine(list.begin() + sh.begin, list.begin() + sh.end);
   LocalData s;
@@ -208,7 +208,8 @@ class TrajectoryObjective final : public Objective {
       const auto order = shuffled_times(Rng(opt_.seed, stream(u)), n_time_, m);
       Mat x(dim, static_cast<long>(order.size()));
       const long base = (u - d.first_traj) * n_time_;
-      for (std::size_t k = 0; k < order.size(); ++k) x.col(static_cast<long>(k)) = d.x.col(base + order[k]);
+      for (std::size_t k = 0; k < order.size(); ++k)
+        x.col(static_cast<long>(k)) = d.x.col(base + order[k]);
       auto& ws = *ws_[static_cast<std::size_t>(omp_get_thread_num())];
       loss_[static_cast<std::size_t>(j)] =
           model_.trajectory_loss(theta, x, ws, grad ? g_.col(j).data() : nullptr);

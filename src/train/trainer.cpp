@@ -147,7 +147,8 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   });
   auto t0 = Clock::now();
   run_collective(comm, [&] {
-    objective = make_objective(*model, info, {set.seed, set.batch, set.chunk, set.times}, rank, size);
+    const ObjectiveOptions opt{set.seed, set.batch, set.chunk, set.times};
+    objective = make_objective(*model, info, opt, rank, size);
   });
   timer.add("read data", t0);
   const Provenance prov = collect_provenance(comm, req.command_line);

@@ -4,9 +4,9 @@
 // with its anchor value and gradient; the [model] section of a flow.
 //
 // Finite differences: the 4-point central stencil f' ≈ (8(f(h) − f(−h)) − (f(2h) − f(−2h)))/(12h)
-// with h = 1e-3, truncation error h⁴ f⁽⁵⁾/30 ≈ 3e-14·|f⁽⁵⁾| and rounding error ≈ ε|f|/h ≈ 2e-13·|f|,
-// so derivatives of O(1) functions come out to about 1e-12; the tolerances below sit above that
-// by a margin and far below the O(1) relative errors of any wrong formula.
+// with h = 1e-3, truncation error h⁴ f⁽⁵⁾/30 ≈ 3e-14·|f⁽⁵⁾| and rounding error
+// ≈ ε|f|/h ≈ 2e-13·|f|, so derivatives of O(1) functions come out to about 1e-12; the tolerances
+// below sit above that by a margin and far below the O(1) relative errors of any wrong formula.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -97,7 +97,9 @@ std::vector<Case> cases() {
        }},
       {"zero_center", [] { return single(std::make_unique<ZeroCenterLayer>(kN)); }},
       {"stack_reference",
-       [] { return stack_from("layers = \"zero_center linear coupling_p\"\nrepeat = 2\nhidden = [16]"); }},
+       [] {
+         return stack_from("layers = \"zero_center linear coupling_p\"\nrepeat = 2\nhidden = [16]");
+       }},
       {"stack_mixed",
        [] {
          return stack_from(
@@ -116,7 +118,8 @@ Vec random_theta(const Flow& f, Rng& rng) {
   return th;
 }
 
-Mat apply(const Flow& f, const Vec& th, const Mat& x, bool inverse, FlowMode mode = FlowMode::eval) {
+Mat apply(const Flow& f, const Vec& th, const Mat& x, bool inverse,
+          FlowMode mode = FlowMode::eval) {
   auto c = f.make_cache();
   Mat y(x.rows(), x.cols());
   if (inverse)
@@ -183,7 +186,8 @@ TEST(FlowLayers, LinearLayerMatrixIsSymplectic) {
   // The exact matrix of S = N·A·K: SᵀΩS = Ω to rounding (1e-13 for entries O(1)), and it is not
   // orthogonal once L ≠ 1 (the test can tell a symplectic from a merely orthogonal map).
   const Mat W = omega(kN);
-  for (auto shear : {LinearSymplecticLayer::Shear::diagonal, LinearSymplecticLayer::Shear::symmetric}) {
+  using LS = LinearSymplecticLayer;
+  for (auto shear : {LS::Shear::diagonal, LS::Shear::symmetric}) {
     LinearSymplecticLayer l(kN, 2, shear);
     Rng rng(13, 0);
     Vec th(l.n_params());
@@ -202,7 +206,8 @@ struct GradCheck {
   double x_err = 0, theta_err = 0;  // max |fd − analytic| / max(1, max |analytic|)
 };
 
-GradCheck check_gradients(const Flow& f, const Vec& th, const Mat& in, const Mat& cw, bool inverse) {
+GradCheck check_gradients(const Flow& f, const Vec& th, const Mat& in, const Mat& cw,
+                          bool inverse) {
   const FlowMode mode = inverse ? FlowMode::train : FlowMode::eval;
   auto loss = [&](const Vec& t, const Mat& x) {
     const Mat y = apply(f, t, x, inverse, mode);
