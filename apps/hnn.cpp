@@ -155,13 +155,17 @@ int main(int argc, char** argv) {
   prq.command_line = command_line;
   auto* pr = app.add_subcommand(
       "predict", "Evaluate a trained model at given states: dx/dt, and H and its gradient for "
-                 "models with a learned Hamiltonian; writes HDF5.");
+                 "models with a learned Hamiltonian; for a flow, T⁻¹ (or T) of the states and "
+                 "the learned actions and angles; writes HDF5.");
   pr->add_option("model", prq.model, "Model file (HDF5, written by hnn train)")->required();
   pr->add_option("states", prq.states, "States file (HDF5) with /states float64 (n, dim)")
       ->required();
   pr->add_option("-o,--output", prq.output, "Output file (HDF5): /states, /field, /H, /grad")
       ->required();
   pr->add_flag("--overwrite", prq.overwrite, "Replace the output file if it exists");
+  pr->add_flag("--latent", prq.latent,
+               "Flow models: the states are latent (q̂, p̂); write T(states) as /physical. "
+               "Without it a flow writes T⁻¹(states) as /latent; both write /actions, /angles");
 
   try {
     try {
