@@ -144,7 +144,9 @@ int main(int argc, char** argv) {
                  "data (the model's training data), energy (system | q2p2 | real_pendulum | "
                  "none), integrator (dopri5 with rtol, atol = 1e-12 | implicit_midpoint with "
                  "dt, tol (1e-14), max_iter (100)), seed (0), n_rollouts (15, >= 5), t_end (20), "
-                 "n_times (100); seed, n_rollouts, t_end, n_times only for generated data")
+                 "n_times (100); seed, n_rollouts, t_end, n_times only for generated data. For a "
+                 "flow model (kind = \"flow\"): data, split (test | train), and the metrics are "
+                 "the action-angle checks of src/eval/evaluate_flow.hpp")
       ->take_all();
   ev->add_option("-o,--output", evq.output, "Output file (HDF5): /rollouts, /metrics")->required();
   ev->add_flag("--overwrite", evq.overwrite, "Replace the output file if it exists");
@@ -154,13 +156,17 @@ int main(int argc, char** argv) {
   prq.command_line = command_line;
   auto* pr = app.add_subcommand(
       "predict", "Evaluate a trained model at given states: dx/dt, and H and its gradient for "
-                 "models with a learned Hamiltonian; writes HDF5.");
+                 "models with a learned Hamiltonian; for a flow, T⁻¹ (or T) of the states and "
+                 "the learned actions and angles; writes HDF5.");
   pr->add_option("model", prq.model, "Model file (HDF5, written by hnn train)")->required();
   pr->add_option("states", prq.states, "States file (HDF5) with /states float64 (n, dim)")
       ->required();
   pr->add_option("-o,--output", prq.output, "Output file (HDF5): /states, /field, /H, /grad")
       ->required();
   pr->add_flag("--overwrite", prq.overwrite, "Replace the output file if it exists");
+  pr->add_flag("--latent", prq.latent,
+               "Flow models: the states are latent (q̂, p̂); write T(states) as /physical. "
+               "Without it a flow writes T⁻¹(states) as /latent; both write /actions, /angles");
 
   // hnn summarize
   hnn::SummarizeRequest smq;

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
 #include "io/provenance.hpp"
+#include "flows/flow.hpp"
+#include "models/flow_model.hpp"
 #include "models/model_file.hpp"
 #include "parallel/mpi.hpp"
 
@@ -34,6 +37,31 @@ Mat read_states(const std::string& path, long dim) {
   return x;
 }
 
+void write_rows(const h5::File& f, const std::string& name, const Mat& m) {
+  const auto rows = static_cast<hsize_t>(m.cols()), cols = static_cast<hsize_t>(m.rows());
+  h5::Dataset::create<double>(f, name, {rows, cols}).write_rows(m.data(), 0, rows);
+}
+
+// A flow: T⁻¹ (or T) of the states, and the actions and angles of the latent states.
+void predict_flow(const LoadedModel& m, const Mat& x, const PredictRequest& req, const h5::File& f) {
+  const Flow& flow = static_cast<const FlowModel&>(*m.model).flow();
+  const long n = flow.n();
+  auto cache = flow.make_cache();
+  Mat y(x.rows(), x.cols());
+  if (req.latent)
+    flow.forward(m.params, x, y, cache);
+  else
+    flow.inverse(m.params, x, y, cache);
+  const Mat& z = req.latent ? x : y;
+  const Mat actions = 0.5 * (z.topRows(n).array().square() + z.bottomRows(n).array().square());
+  Mat angles(n, z.cols());
+  for (long j = 0; j < z.cols(); ++j)
+    for (long i = 0; i < n; ++i) angles(i, j) = std::atan2(z(n + i, j), z(i, j));
+  write_rows(f, req.latent ? "/physical" : "/latent", y);
+  write_rows(f, "/actions", actions);
+  write_rows(f, "/angles", angles);
+}
+
 }  // namespace
 
 PredictSummary predict(const PredictRequest& req, MPI_Comm comm) {
@@ -47,6 +75,31 @@ PredictSummary predict(const PredictRequest& req, MPI_Comm comm) {
     const Mat x = read_states(req.states, dim);
     if (std::filesystem::exists(req.output) && !req.overwrite)
       throw IoError(req.output + ": output exists (use --overwrite to replace it)");
+    if (req.latent && !model.trains_on_trajectories())
+      throw ConfigError("--latent is for flow models; " + req.model + " holds a '" +
+                        model.kind() + "' model");
+    if (model.trains_on_trajectories()) {
+      AtomicH5File out(req.output, MPI_COMM_SELF, req.overwrite);
+      const h5::File& f = out.file();
+      write_rows(f, "/states", x);
+      predict_flow(m, x, req, f);
+      const std::string input = "[predict]\nmodel = \"" + req.model + "\"\nstates = \"" +
+                                req.states + "\"\nlatent = " + (req.latent ? "true" : "false") +
+                                "\n";
+      write_provenance(f, prov, input, req.states);
+      h5::write_attr(f, "/", "format", std::string("hnn-prediction"));
+      h5::write_attr(f, "/", "format_version", std::int64_t{1});
+      h5::write_attr(f, "/", "model", model.kind());
+      h5::write_attr(f, "/", "model_file", req.model);
+      h5::write_attr(f, "/", "states_file", req.states);
+      h5::write_attr(f, "/", "n_params", std::int64_t{model.n_params()});
+      out.commit();
+      sum.output = req.output;
+      sum.model = model.kind();
+      sum.n = x.cols();
+      sum.dim = dim;
+      return;
+    }
     const long n = x.cols(), chunks = (n + kChunk - 1) / kChunk;
     const bool energy = model.has_energy();
     Mat field(dim, n), h(1, energy ? n : 0), g(dim, energy ? n : 0);

@@ -9,6 +9,11 @@
 //   /grad    float64 (n, dim)   ∇_x H_θ        (models with a learned Hamiltonian only)
 //   root attributes: format = "hnn-prediction", format_version = 1, model (kind), model_file,
 //   states_file, n_params, and the provenance (input = a [predict] section naming the files).
+// For a symplectic flow (model kind "flow", T : latent -> physical) instead:
+//   /latent   float64 (n, dim)   T⁻¹(states)          (default)
+//   /physical float64 (n, dim)   T(states)            (with --latent: the states are latent)
+//   /actions  float64 (n, dof)   I_i = (q̂_i² + p̂_i²)/2 of the latent states
+//   /angles   float64 (n, dof)   φ_i = atan2(p̂_i, q̂_i) of the latent states
 // Rank 0 does the work; the other ranks wait in the collective error agreement.
 #pragma once
 
@@ -21,6 +26,7 @@ namespace hnn {
 struct PredictRequest {
   std::string model, states, output;
   bool overwrite = false;
+  bool latent = false;  // flows only: the states are latent, apply T (default: apply T⁻¹)
   std::string command_line;
 };
 

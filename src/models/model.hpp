@@ -40,6 +40,15 @@ class Model {
   virtual bool has_energy() const { return false; }
   virtual void energy_and_gradient(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef h,
                                    MatRef grad) const;
+
+  // Models whose loss needs whole trajectories (symplectic flows, models/flow_model.hpp): the
+  // trainer then draws trajectories, not samples (train/objective.hpp), and calls
+  // trajectory_loss once per trajectory instead of sum_squared_error.
+  virtual bool trains_on_trajectories() const { return false; }
+  // The loss of one trajectory from its sampled states X (dim × m, in the order in which the loss
+  // pairs them). If GRAD is not null, adds ∂loss/∂θ to GRAD[0..n_params).
+  virtual double trajectory_loss(ConstVecRef theta, ConstMatRef x, Workspace& ws,
+                                 double* grad) const;
 };
 
 }  // namespace hnn

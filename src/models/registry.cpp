@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "models/baseline.hpp"
+#include "models/flow_model.hpp"
 #include "models/hnn.hpp"
 #include "nn/init.hpp"
 
@@ -21,7 +22,9 @@ std::unique_ptr<Model> build(const std::string& kind, int dim, const NetSpec& sp
 }  // namespace
 
 std::unique_ptr<Model> make_model(const Section& s, int dim) {
-  const std::string kind = s.get_choice("kind", {"hnn", "baseline", "separable_hnn"}, "hnn");
+  const std::string kind =
+      s.get_choice("kind", {"hnn", "baseline", "separable_hnn", "flow"}, "hnn");
+  if (kind == "flow") return std::make_unique<FlowModel>(s, dim);
   NetSpec spec;
   spec.hidden.clear();
   for (double h : s.get_double_list("hidden", std::vector<double>{200, 200})) {

@@ -1,5 +1,6 @@
 // The [model] section of a training input -> a Model.
-//   kind        "hnn" (default) | "baseline" | "separable_hnn"
+//   kind        "hnn" (default) | "baseline" | "separable_hnn" | "flow" (a symplectic flow: its
+//               keys are those of flows/flow.hpp, none of the ones below)
 //   hidden      hidden widths (default [200, 200], the reference)
 //   activation  "tanh" (default) | "softplus" | "sigmoid" | "relu" (baseline only)
 //   init        "orthogonal" (default, the reference) | "glorot_uniform" | "glorot_normal"

@@ -20,9 +20,8 @@
 #include "nn/clip.hpp"
 #include "nn/schedule.hpp"
 #include "parallel/mpi.hpp"
-#include "train/batches.hpp"
 #include "train/checkpoint.hpp"
-#include "train/chunked_loss.hpp"
+#include "train/objective.hpp"
 #include "train/signals.hpp"
 
 namespace hnn {
@@ -60,6 +59,7 @@ class PhaseTimer {
 struct Settings {
   std::string data_path, output, checkpoint_dir;
   long steps = 0, batch = 0, log_every = 0, checkpoint_every = 0, keep = 0, chunk = 0;
+  long times = 0;  // time samples per trajectory and step (models trained on trajectories)
   std::uint64_t seed = 0;
   double clip = 0;
   AdamOptions adam;
@@ -114,23 +114,6 @@ Settings read_settings(Config& cfg, const TrainRequest& req) {
   return s;
 }
 
-// The samples one rank holds: trajectories [begin, end) of a split list, all their times.
-struct Shard2 {
-  Mat x, dxdt;
-  std::int64_t first_sample = 0, n_global = 0;  // global index of column 0; global count
-};
-
-Shard2 load_shard(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list, int rank,
-                  int size) {
-  const Shard sh = shard_of(static_cast<std::int64_t>(list.size()), rank, size);
-  std::vector<std::int64_t> mine(list.begin() + sh.begin, list.begin() + sh.end);
-  Shard2 s;
-  read_samples(info, mine, s.x, s.dxdt);
-  s.first_sample = sh.begin * info.n_time;
-  s.n_global = static_cast<std::int64_t>(list.size()) * info.n_time;
-  return s;
-}
-
 std::string eta(double seconds) {
   const long s = static_cast<long>(seconds + 0.5);
   char buf[32];
@@ -149,13 +132,14 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   Settings set;
   std::unique_ptr<Model> model;
   TrajectoryFileInfo info;
-  Shard2 train_set, test_set;
+  std::unique_ptr<Objective> objective;
   run_collective(comm, [&] {
     Config cfg = Config::from_file(req.input, req.overrides);
     cfg.check_sections({"data", "model", "train", "checkpoint", "output"});
     set = read_settings(cfg, req);
     info = read_trajectory_info(set.data_path);
     model = make_model(cfg.section("model"), static_cast<int>(info.dim));
+    if (model->trains_on_trajectories()) set.times = cfg.section("train").get_count("times", 0, 0);
     cfg.check_all_used();
     set.resolved = cfg.resolved_text();
     if (rank == 0 && req.restart.empty() && fs::exists(set.output) && !req.overwrite)
@@ -163,13 +147,12 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   });
   auto t0 = Clock::now();
   run_collective(comm, [&] {
-    train_set = load_shard(info, info.train, rank, size);
-    test_set = load_shard(info, info.test, rank, size);
-    if (info.train.empty()) throw IoError(info.path + ": the training split is empty");
+    const ObjectiveOptions opt{set.seed, set.batch, set.chunk, set.times};
+    objective = make_objective(*model, info, opt, rank, size);
   });
   timer.add("read data", t0);
   const Provenance prov = collect_provenance(comm, req.command_line);
-  const long np = model->n_params(), dim = model->dim();
+  const long np = model->n_params();
 
   // State: fresh, or from a checkpoint (rank 0 reads, every rank receives).
   TrainState st;
@@ -214,19 +197,12 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     st.optimizer_step = adam.state().step;
   };
 
-  ChunkedLoss loss(*model, set.chunk);
-  const std::int64_t n_train = train_set.n_global;
-  const std::int64_t batch = set.batch == 0 ? n_train : std::min<std::int64_t>(set.batch, n_train);
-  const double norm = 1.0 / (static_cast<double>(batch) * static_cast<double>(dim));
   Vec grad(np), buf(np + 2);
-  Mat xb(dim, 0), yb(dim, 0);
   install_stop_handlers();
   if (rank == 0)
-    std::printf("hnn train: %s model, %ld parameters; %lld train / %lld test samples (%s); batch "
-                "%lld; %ld steps on %d rank(s) x %d thread(s)\n",
-                model->kind().c_str(), np, static_cast<long long>(n_train),
-                static_cast<long long>(test_set.n_global), info.path.c_str(),
-                static_cast<long long>(batch), set.steps, size, omp_get_max_threads());
+    std::printf("hnn train: %s model, %ld parameters; %s; %ld steps on %d rank(s) x %d thread(s)\n",
+                model->kind().c_str(), np, objective->describe().c_str(), set.steps, size,
+                omp_get_max_threads());
 
   auto checkpoint = [&] {
     auto tc = Clock::now();
@@ -241,24 +217,9 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   const long first_step = st.step;
   double train_loss = std::nan(""), test_loss = std::nan("");
   while (st.step < set.steps) {
-    // This rank's part of the global minibatch.
+    // This rank's part of the global minibatch: its loss sum and gradient sum.
     t0 = Clock::now();
-    const auto idx = minibatch(set.seed, st.step, n_train, batch);
-    const auto lo = std::lower_bound(idx.begin(), idx.end(), train_set.first_sample);
-    const auto hi = std::lower_bound(idx.begin(), idx.end(), train_set.first_sample + train_set.x.cols());
-    const long nb = hi - lo;
-    const bool full = nb == train_set.x.cols();
-    if (!full) {
-      xb.resize(dim, nb);
-      yb.resize(dim, nb);
-      for (long j = 0; j < nb; ++j) {
-        xb.col(j) = train_set.x.col(lo[j] - train_set.first_sample);
-        yb.col(j) = train_set.dxdt.col(lo[j] - train_set.first_sample);
-      }
-    }
-    timer.add("batch", t0);
-    t0 = Clock::now();
-    const double sse = loss(st.params, full ? train_set.x : xb, full ? train_set.dxdt : yb, &grad);
+    const double sse = objective->step_sum(st.params, st.step, &grad);
     timer.add("gradient", t0);
 
     t0 = Clock::now();
@@ -269,6 +230,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     timer.add("allreduce", t0);
 
     t0 = Clock::now();
+    const double norm = objective->step_norm(st.step);
     grad = buf.head(np) * norm;
     train_loss = buf[np] * norm;
     if (!std::isfinite(train_loss) || !grad.allFinite())
@@ -285,11 +247,9 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
 
     if (st.step % set.log_every == 0 || st.step == set.steps) {
       t0 = Clock::now();
-      double sse_test = test_set.x.cols() > 0 ? loss(st.params, test_set.x, test_set.dxdt, nullptr) : 0.0;
+      double sse_test = objective->test_sum(st.params);
       MPI_Allreduce(MPI_IN_PLACE, &sse_test, 1, MPI_DOUBLE, MPI_SUM, comm);
-      test_loss = test_set.n_global > 0
-                      ? sse_test / (static_cast<double>(test_set.n_global) * static_cast<double>(dim))
-                      : std::nan("");
+      test_loss = sse_test * objective->test_norm();
       timer.add("test loss", t0);
       st.hist_step.push_back(static_cast<double>(st.step));
       st.hist_train.push_back(train_loss);
@@ -337,8 +297,8 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   timer.report(comm, sum.seconds);
   sum.steps = st.step;
   sum.n_params = np;
-  sum.n_train = static_cast<long>(n_train);
-  sum.n_test = static_cast<long>(test_set.n_global);
+  sum.n_train = static_cast<long>(objective->n_train());
+  sum.n_test = static_cast<long>(objective->n_test());
   sum.train_loss = train_loss;
   sum.test_loss = test_loss;
   sum.hist_step = st.hist_step;

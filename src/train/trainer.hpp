@@ -1,11 +1,11 @@
 // `hnn train`: data-parallel training of any Model (models/model.hpp) on a trajectory data set.
 //
 // Each MPI rank reads only its shard of the training (and test) trajectories. Every step, all
-// ranks compute the same global minibatch from (seed, step) (train/batches.hpp); each rank sums
-// the loss and gradient over the batch samples it holds, in fixed chunks of samples (OpenMP
-// threads over chunks, chunk sums added in chunk order, so the thread count does not change a
-// bit); one MPI_Allreduce adds up gradient, loss and a stop flag; every rank then takes the same
-// Adam step. Checkpoints (train/checkpoint.hpp) make a restarted run identical to an
+// ranks compute the same global minibatch from (seed, step); each rank sums the loss and gradient
+// over the batch units it holds (train/objective.hpp: samples for field models, whole trajectories
+// for flows; OpenMP threads over chunks, chunk sums added in chunk order, so the thread count does
+// not change a bit); one MPI_Allreduce adds up gradient, loss and a stop flag; every rank then
+// takes the same Adam step. Checkpoints (train/checkpoint.hpp) make a restarted run identical to an
 // uninterrupted one; SIGTERM/SIGUSR1 checkpoint and exit with kExitCheckpointed.
 #pragma once
 

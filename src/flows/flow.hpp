@@ -1,0 +1,84 @@
+// A symplectic flow T = T_L ∘ ... ∘ T_1 : latent (q̂, p̂) -> physical (q, p), the composition of
+// the layers in list order (layer 0 acts first on the latent side). Every layer is canonical and
+// exactly invertible, so T is; T⁻¹ runs the list backwards. θ is one flat vector, the layers'
+// segments in list order (offset(i)).
+//
+// From an input file ([model] kind = "flow", models/flow_model.hpp):
+//   layers      = "linear coupling_p exchange"   one block, latent -> physical, names separated
+//                                                by spaces or commas (required)
+//   repeat      = 4                              the block is repeated this many times (default 1)
+//   hidden      = [64]                           hidden widths of each coupling's F (default [64])
+//   activation  = "tanh"                         of F: tanh | softplus | sigmoid
+//   init        = "glorot_normal"                of F's weights (nn/init.hpp schemes)
+//   init_scale  = 1.0                            factor on F's last-layer weights at init
+//   reflections = 2                              Householder reflections per linear layer
+//   shear       = "diagonal"                     M of the linear layer: diagonal | symmetric
+//   decay       = 0.99                           moving-average decay of zero_center
+// Layer names: linear, coupling_p (p <- p + ∇F(q) + c), coupling_q (q <- q + ∇F(p) + c),
+// zero_center, exchange ((q, p) -> (p, −q)).
+// The reference stack (Bondesan & Lamacraft): layers = "zero_center linear coupling_p",
+// repeat = 4, hidden = [512] (their F differs: see coupling.hpp).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "flows/layer.hpp"
+#include "io/config.hpp"
+
+namespace hnn {
+
+class Flow {
+ public:
+  // Per-thread state of the passes: each layer's cache and the states between layers
+  // (z[i] = input of layer i in latent -> physical order, z[L] = physical side).
+  struct Cache {
+    std::vector<std::unique_ptr<LayerCache>> layer;
+    std::vector<Mat> z;
+    Mat g0, g1;  // gradients between layers
+  };
+
+  Flow(int n, std::vector<std::unique_ptr<FlowLayer>> layers);
+
+  int n() const { return n_; }
+  int dim() const { return 2 * n_; }
+  int n_layers() const { return static_cast<int>(layers_.size()); }
+  const FlowLayer& layer(int i) const { return *layers_[static_cast<std::size_t>(i)]; }
+  long offset(int i) const { return off_[static_cast<std::size_t>(i)]; }
+  long n_params() const { return off_.back(); }
+  // One line: the layer names and parameter counts.
+  std::string describe() const;
+
+  void init_params(Rng& rng, VecRef theta) const;
+  Cache make_cache() const;
+
+  // x, y: dim × B. Same contracts as FlowLayer (layer.hpp), for the whole stack.
+  void forward(ConstVecRef theta, ConstMatRef x, MatRef y, Cache& c,
+               FlowMode mode = FlowMode::eval) const;
+  void inverse(ConstVecRef theta, ConstMatRef y, MatRef x, Cache& c,
+               FlowMode mode = FlowMode::eval) const;
+  void forward_backward(ConstVecRef theta, Cache& c, ConstMatRef gy, MatRef gx,
+                        VecRef dtheta) const;
+  void inverse_backward(ConstVecRef theta, Cache& c, ConstMatRef gx, MatRef gy,
+                        VecRef dtheta) const;
+
+  // After a training-mode inverse pass: update the zero_center moving averages held in θ.
+  void update_moving_averages(VecRef theta, const Cache& c) const;
+  // Entry i of θ is a buffer (FlowLayer::n_buffers): not trained, its gradient always 0.
+  std::vector<bool> buffer_mask() const;
+  bool has_zero_center() const;
+
+ private:
+  int n_;
+  std::vector<std::unique_ptr<FlowLayer>> layers_;
+  std::vector<long> off_;  // off_[i] = start of layer i's θ; off_.back() = n_params
+  ConstVecRef seg(ConstVecRef theta, int i) const {
+    return theta.segment(offset(i), layer(i).n_params());
+  }
+};
+
+// The flow of a [model] section (keys above) for states of dimension DIM = 2n. Throws
+// ConfigError naming the key.
+std::unique_ptr<Flow> make_flow(const Section& s, int dim);
+
+}  // namespace hnn

@@ -1,0 +1,79 @@
+#include "flows/zero_center.hpp"
+
+#include "core/error.hpp"
+
+namespace hnn {
+
+namespace {
+
+struct ZeroCenterCache : LayerCache {
+  bool train = false;       // the last pass was a training-mode inverse
+  double mu_q = 0, mu_p = 0;  // its batch means
+};
+
+}  // namespace
+
+ZeroCenterLayer::ZeroCenterLayer(int n, double decay) : FlowLayer(n), decay_(decay) {
+  if (!(decay >= 0 && decay < 1)) throw ConfigError("zero_center: decay must be in [0, 1)");
+}
+
+void ZeroCenterLayer::init_params(Rng&, VecRef theta) const { theta.setZero(); }
+
+std::unique_ptr<LayerCache> ZeroCenterLayer::make_cache() const {
+  return std::make_unique<ZeroCenterCache>();
+}
+
+void ZeroCenterLayer::forward(ConstVecRef theta, ConstMatRef x, MatRef y, LayerCache& lc,
+                              FlowMode) const {
+  static_cast<ZeroCenterCache&>(lc).train = false;
+  y.topRows(n_) = x.topRows(n_).array() - theta[0] + theta[2];
+  y.bottomRows(n_) = x.bottomRows(n_).array() - theta[1] + theta[3];
+}
+
+void ZeroCenterLayer::inverse(ConstVecRef theta, ConstMatRef y, MatRef x, LayerCache& lc,
+                              FlowMode mode) const {
+  auto& c = static_cast<ZeroCenterCache&>(lc);
+  c.train = mode == FlowMode::train;
+  if (c.train) {
+    c.mu_q = y.topRows(n_).mean();
+    c.mu_p = y.bottomRows(n_).mean();
+  }
+  const double sq = c.train ? c.mu_q : theta[2], sp = c.train ? c.mu_p : theta[3];
+  x.topRows(n_) = y.topRows(n_).array() - sq + theta[0];
+  x.bottomRows(n_) = y.bottomRows(n_).array() - sp + theta[1];
+}
+
+void ZeroCenterLayer::forward_backward(ConstVecRef, LayerCache&, ConstMatRef gy, MatRef gx,
+                                       VecRef dtheta) const {
+  gx = gy;
+  dtheta[0] -= gy.topRows(n_).sum();
+  dtheta[1] -= gy.bottomRows(n_).sum();
+}
+
+// Training: x = y − mean(y) + α per half, so gy = gx − mean(gx) (the mean's adjoint spreads the
+// sum of gx evenly over the entries it averaged).
+void ZeroCenterLayer::inverse_backward(ConstVecRef, LayerCache& lc, ConstMatRef gx, MatRef gy,
+                                       VecRef dtheta) const {
+  const auto& c = static_cast<const ZeroCenterCache&>(lc);
+  gy = gx;
+  if (c.train) {
+    gy.topRows(n_).array() -= gx.topRows(n_).mean();
+    gy.bottomRows(n_).array() -= gx.bottomRows(n_).mean();
+  }
+  dtheta[0] += gx.topRows(n_).sum();
+  dtheta[1] += gx.bottomRows(n_).sum();
+}
+
+void ZeroCenterLayer::update_moving_average(VecRef theta, const LayerCache& lc) const {
+  const auto& c = static_cast<const ZeroCenterCache&>(lc);
+  if (!c.train) return;
+  theta[2] = decay_ * theta[2] + (1 - decay_) * c.mu_q;
+  theta[3] = decay_ * theta[3] + (1 - decay_) * c.mu_p;
+}
+
+std::pair<double, double> ZeroCenterLayer::batch_mean(const LayerCache& lc) {
+  const auto& c = static_cast<const ZeroCenterCache&>(lc);
+  return {c.mu_q, c.mu_p};
+}
+
+}  // namespace hnn

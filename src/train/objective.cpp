@@ -1,0 +1,219 @@
+#include "train/objective.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "data/trajectory_file.hpp"
+#include "train/batches.hpp"
+#include "train/chunked_loss.hpp"
+
+namespace hnn {
+
+namespace {
+
+// The samples one rank holds: trajectories [begin, end) of a split list, all their times
+// (column j·n_time + k is time k of the j-th trajectory).
+struct LocalData {
+  Mat x, dxdt;
+  std::int64_t first_traj = 0, n_traj = 0, n_global_traj = 0;  // shard of the split list
+};
+
+LocalData load_shard(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list,
+                     int rank, int size) {
+  const Shard sh = shard_of(static_cast<std::int64_t>(list.size()), rank, size);
+  std::vector<std::int64_t> mine(list.begin() + sh.begin, list.begin() + sh.end);
+  LocalData s;
+  read_samples(info, mine, s.x, s.dxdt);
+  s.first_traj = sh.begin;
+  s.n_traj = sh.size();
+  s.n_global_traj = static_cast<std::int64_t>(list.size());
+  return s;
+}
+
+std::string fmt(const char* f, auto... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, f, args...);
+  return buf;
+}
+
+// ---- samples ------------------------------------------------------------------------------
+
+// Sum of squared errors over this rank's part of the global minibatch (train/chunked_loss.hpp:
+// fixed chunks, thread-count independent).
+class SampleObjective final : public Objective {
+ public:
+  SampleObjective(const Model& m, const TrajectoryFileInfo& info, const ObjectiveOptions& o,
+                  int rank, int size)
+      : model_(m), opt_(o), path_(info.path), n_time_(info.n_time), loss_(m, o.chunk) {
+    train_ = load_shard(info, info.train, rank, size);
+    test_ = load_shard(info, info.test, rank, size);
+    const std::int64_t n = n_train();
+    batch_ = opt_.batch == 0 ? n : std::min<std::int64_t>(opt_.batch, n);
+  }
+
+  double step_sum(const Vec& theta, long step, Vec* grad) override {
+    const long dim = model_.dim();
+    const std::int64_t first = train_.first_traj * n_time_;
+    const auto idx = minibatch(opt_.seed, step, n_train(), batch_);
+    const auto lo = std::lower_bound(idx.begin(), idx.end(), first);
+    const auto hi = std::lower_bound(idx.begin(), idx.end(), first + train_.x.cols());
+    const long nb = hi - lo;
+    if (nb == train_.x.cols()) return chunked(theta, train_.x, train_.dxdt, grad);
+    xb_.resize(dim, nb);
+    yb_.resize(dim, nb);
+    for (long j = 0; j < nb; ++j) {
+      xb_.col(j) = train_.x.col(lo[j] - first);
+      yb_.col(j) = train_.dxdt.col(lo[j] - first);
+    }
+    return chunked(theta, xb_, yb_, grad);
+  }
+  double step_norm(long) const override {
+    return 1.0 / (static_cast<double>(batch_) * static_cast<double>(model_.dim()));
+  }
+  double test_sum(const Vec& theta) override {
+    return test_.x.cols() > 0 ? chunked(theta, test_.x, test_.dxdt, nullptr) : 0.0;
+  }
+  double test_norm() const override {
+    return n_test() > 0 ? 1.0 / (static_cast<double>(n_test()) * static_cast<double>(model_.dim()))
+                        : std::nan("");
+  }
+  std::int64_t n_train() const override { return train_.n_global_traj * n_time_; }
+  std::int64_t n_test() const override { return test_.n_global_traj * n_time_; }
+  std::string describe() const override {
+    return fmt("%lld train / %lld test samples (%s); batch %lld", static_cast<long long>(n_train()),
+               static_cast<long long>(n_test()), path_.c_str(), static_cast<long long>(batch_));
+  }
+
+ private:
+  const Model& model_;
+  ObjectiveOptions opt_;
+  std::string path_;
+  std::int64_t n_time_, batch_ = 0;
+  LocalData train_, test_;
+  ChunkedLoss loss_;
+  Mat xb_, yb_;
+
+  double chunked(const Vec& theta, const Mat& x, const Mat& y, Vec* grad) {
+    return loss_(theta, x, y, grad);
+  }
+};
+
+// ---- trajectories -------------------------------------------------------------------------
+
+// A random order of 0..n−1 (Fisher–Yates) from RNG, of which the first M are kept.
+std::vector<long> shuffled_times(Rng rng, long n, long m) {
+  std::vector<long> t(static_cast<std::size_t>(n));
+  std::iota(t.begin(), t.end(), 0L);
+  for (long i = n - 1; i > 0; --i) {
+    const auto j = std::min(i, static_cast<long>(rng.uniform() * static_cast<double>(i + 1)));
+    std::swap(t[static_cast<std::size_t>(i)], t[static_cast<std::size_t>(j)]);
+  }
+  t.resize(static_cast<std::size_t>(m));
+  return t;
+}
+
+// Streams: the time order of training trajectory u at step s is Rng(seed, (s + 1)·2³² + u); of
+// test trajectory u, fixed, Rng(seed, 2⁶² + u). (minibatch uses streams 1 + step < 2³²,
+// epoch_batch 2⁶³ + epoch.)
+constexpr std::uint64_t kTestStream = std::uint64_t{1} << 62;
+
+class TrajectoryObjective final : public Objective {
+ public:
+  TrajectoryObjective(const Model& m, const TrajectoryFileInfo& info, const ObjectiveOptions& o,
+                      int rank, int size)
+      : model_(m), opt_(o), path_(info.path), n_time_(info.n_time) {
+    train_ = load_shard(info, info.train, rank, size);
+    test_ = load_shard(info, info.test, rank, size);
+    for (int t = 0; t < omp_get_max_threads(); ++t) ws_.push_back(m.make_workspace());
+    batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
+    times_ = opt_.times == 0 ? n_time_ : std::min<std::int64_t>(opt_.times, n_time_);
+  }
+
+  double step_sum(const Vec& theta, long step, Vec* grad) override {
+    const auto idx = epoch_batch(opt_.seed, step, n_train(), batch_);
+    std::vector<std::int64_t> mine;
+    for (auto u : idx)
+      if (u >= train_.first_traj && u < train_.first_traj + train_.n_traj) mine.push_back(u);
+    const auto stream = [&](std::int64_t u) {
+      return (static_cast<std::uint64_t>(step) + 1) << 32 | static_cast<std::uint64_t>(u);
+    };
+    return sum(theta, train_, mine, stream, times_, grad);
+  }
+  double step_norm(long step) const override {
+    return 1.0 / static_cast<double>(epoch_batch(opt_.seed, step, n_train(), batch_).size());
+  }
+  double test_sum(const Vec& theta) override {
+    std::vector<std::int64_t> all(static_cast<std::size_t>(test_.n_traj));
+    std::iota(all.begin(), all.end(), test_.first_traj);
+    return sum(theta, test_, all, [](std::int64_t u) { return kTestStream + u; }, n_time_,
+               nullptr);
+  }
+  double test_norm() const override {
+    return n_test() > 0 ? 1.0 / static_cast<double>(n_test()) : std::nan("");
+  }
+  std::int64_t n_train() const override { return train_.n_global_traj; }
+  std::int64_t n_test() const override { return test_.n_global_traj; }
+  std::string describe() const override {
+    return fmt("%lld train / %lld test trajectories of %lld times (%s); batch %lld trajectories "
+               "x %lld times",
+               static_cast<long long>(n_train()), static_cast<long long>(n_test()),
+               static_cast<long long>(n_time_), path_.c_str(), static_cast<long long>(batch_),
+               static_cast<long long>(times_));
+  }
+
+ private:
+  const Model& model_;
+  ObjectiveOptions opt_;
+  std::string path_;
+  std::int64_t n_time_, batch_ = 0, times_ = 0;
+  LocalData train_, test_;
+  std::vector<std::unique_ptr<Model::Workspace>> ws_;
+  std::vector<double> loss_;
+  Mat g_;
+
+  // Σ over the trajectories UNITS (global indices into D's split list) of the model's
+  // trajectory loss on M shuffled times; one OpenMP task per trajectory, results added in order.
+  template <class Stream>
+  double sum(const Vec& theta, const LocalData& d, const std::vector<std::int64_t>& units,
+             Stream stream, std::int64_t m, Vec* grad) {
+    const long nu = static_cast<long>(units.size()), dim = model_.dim();
+    loss_.assign(static_cast<std::size_t>(nu), 0.0);
+    if (grad) g_.setZero(model_.n_params(), nu);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long j = 0; j < nu; ++j) {
+      const std::int64_t u = units[static_cast<std::size_t>(j)];
+      const auto order = shuffled_times(Rng(opt_.seed, stream(u)), n_time_, m);
+      Mat x(dim, static_cast<long>(order.size()));
+      const long base = (u - d.first_traj) * n_time_;
+      for (std::size_t k = 0; k < order.size(); ++k)
+        x.col(static_cast<long>(k)) = d.x.col(base + order[k]);
+      auto& ws = *ws_[static_cast<std::size_t>(omp_get_thread_num())];
+      loss_[static_cast<std::size_t>(j)] =
+          model_.trajectory_loss(theta, x, ws, grad ? g_.col(j).data() : nullptr);
+    }
+    double s = 0;
+    for (double l : loss_) s += l;
+    if (grad) {
+      grad->setZero(model_.n_params());
+      for (long j = 0; j < nu; ++j) *grad += g_.col(j);
+    }
+    return s;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Objective> make_objective(const Model& model, const TrajectoryFileInfo& info,
+                                          const ObjectiveOptions& options, int rank, int size) {
+  if (info.train.empty()) throw IoError(info.path + ": the training split is empty");
+  if (model.trains_on_trajectories())
+    return std::make_unique<TrajectoryObjective>(model, info, options, rank, size);
+  return std::make_unique<SampleObjective>(model, info, options, rank, size);
+}
+
+}  // namespace hnn

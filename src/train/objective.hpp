@@ -1,0 +1,57 @@
+// What the training loop minimises (train/trainer.hpp), over the data a rank holds. Two kinds,
+// chosen by the model:
+//   samples       (Model::sum_squared_error; HNN, baseline): units are samples (x, dx/dt); the
+//                 step's global minibatch is minibatch(seed, step) (train/batches.hpp); the mean
+//                 is over batch·dim.
+//   trajectories  (Model::trajectory_loss; flows): units are trajectories, drawn epoch by epoch
+//                 (epoch_batch: a new permutation of the training trajectories every epoch);
+//                 each trajectory's time samples are shuffled every step (a stream of its own,
+//                 so the pairing of times in the loss changes every step), and `times` of them
+//                 are kept (0: all); the mean is over the trajectories of the batch.
+// Each rank reads only its shard of the trajectories and sums over the units of the global
+// minibatch that it holds; the trainer allreduces the sums. All draws are functions of (seed,
+// step, unit index) alone, so the result does not depend on the rank or thread count, and a
+// restart continues the sequence exactly.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/types.hpp"
+#include "data/trajectory_reader.hpp"
+#include "models/model.hpp"
+
+namespace hnn {
+
+struct ObjectiveOptions {
+  std::uint64_t seed = 0;
+  long batch = 0;   // units per step (samples or trajectories); 0 = all
+  long chunk = 256;  // samples per thread chunk (samples objective)
+  long times = 0;   // time samples per trajectory and step (trajectories objective); 0 = all
+};
+
+class Objective {
+ public:
+  virtual ~Objective() = default;
+  // This rank's part of the loss sum of step STEP's global minibatch; if GRAD is not null it is
+  // set to this rank's part of the gradient sum (size n_params).
+  virtual double step_sum(const Vec& theta, long step, Vec* grad) = 0;
+  // Factor that turns the global sum of step STEP into the mean loss.
+  virtual double step_norm(long step) const = 0;
+  // The same over this rank's part of the whole test set (no gradient), and its factor (NaN
+  // without a test set).
+  virtual double test_sum(const Vec& theta) = 0;
+  virtual double test_norm() const = 0;
+  virtual std::int64_t n_train() const = 0;  // units, globally
+  virtual std::int64_t n_test() const = 0;
+  // For the start-up line: "750 train / 250 test samples (spring.h5); batch 750".
+  virtual std::string describe() const = 0;
+};
+
+// Reads this rank's shard of the training and test trajectories. Throws IoError when the
+// training split is empty.
+std::unique_ptr<Objective> make_objective(const Model& model, const TrajectoryFileInfo& info,
+                                          const ObjectiveOptions& options, int rank, int size);
+
+}  // namespace hnn
