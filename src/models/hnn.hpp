@@ -9,60 +9,31 @@
 // float64.
 #pragma once
 
-#include "models/model.hpp"
-#include "nn/mlp.hpp"
+#include "models/net_model.hpp"
 
 namespace hnn {
 
-struct NetSpec {
-  std::vector<int> hidden{200, 200};
-  Activation act = Activation::tanh;
-  std::string init = "orthogonal";
-  bool last_bias = false;
-};
-
 template <class S>
-class HnnModel : public Model {
+class HnnModel : public HamiltonianNetModel<S> {
  public:
   HnnModel(int dim, const NetSpec& spec);
   std::string kind() const override { return "hnn"; }
-  long n_params() const override { return net_.n_params(); }
-  int dim() const override { return dim_; }
-  void init_params(Rng& rng, VecRef theta) const override;
-  std::unique_ptr<Workspace> make_workspace() const override;
-  double sum_squared_error(ConstVecRef theta, ConstMatRef x, ConstMatRef dxdt, Workspace& ws,
-                           double* grad) const override;
-  void predict_field(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef out) const override;
-  bool has_energy() const override { return true; }
-  void energy_and_gradient(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef h,
+  double sum_squared_error(ConstVecRef theta, ConstMatRef x, ConstMatRef dxdt,
+                           Model::Workspace& ws, double* grad) const override;
+  void energy_and_gradient(ConstVecRef theta, ConstMatRef x, Model::Workspace& ws, MatRef h,
                            MatRef grad) const override;
-
- private:
-  int dim_;
-  NetSpec spec_;
-  Mlp<S> net_;
 };
 
+// net_ has the shape of T and of V: (n, hidden..., 1); θ = (θ_T, θ_V).
 template <class S>
-class SeparableHnnModel : public Model {
+class SeparableHnnModel : public HamiltonianNetModel<S> {
  public:
   SeparableHnnModel(int dim, const NetSpec& spec);
   std::string kind() const override { return "separable_hnn"; }
-  long n_params() const override { return 2 * net_.n_params(); }
-  int dim() const override { return dim_; }
-  void init_params(Rng& rng, VecRef theta) const override;
-  std::unique_ptr<Workspace> make_workspace() const override;
-  double sum_squared_error(ConstVecRef theta, ConstMatRef x, ConstMatRef dxdt, Workspace& ws,
-                           double* grad) const override;
-  void predict_field(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef out) const override;
-  bool has_energy() const override { return true; }
-  void energy_and_gradient(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef h,
+  double sum_squared_error(ConstVecRef theta, ConstMatRef x, ConstMatRef dxdt,
+                           Model::Workspace& ws, double* grad) const override;
+  void energy_and_gradient(ConstVecRef theta, ConstMatRef x, Model::Workspace& ws, MatRef h,
                            MatRef grad) const override;
-
- private:
-  int dim_;
-  NetSpec spec_;
-  Mlp<S> net_;  // the shape of T and of V: (n, hidden..., 1)
 };
 
 }  // namespace hnn
