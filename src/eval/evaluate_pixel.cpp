@@ -71,6 +71,8 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
   sum.system = info.system;
   sum.n_rollouts = n;
   sum.n_times = T;
+  sum.integrator = "dopri5 on the latent field";
+  sum.energy = "true H through the fitted latent -> state map";
 
   // Test loss and its terms, per triple.
   {
