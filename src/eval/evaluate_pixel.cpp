@@ -80,6 +80,7 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
     read_frames(info, info.test, F);
     PixelLossParts total;
     long count = 0;
+    double res_ss = 0, tot_ss = 0;
     for (long i = 0; i < n_test; ++i) {
       const Mat pairs = pairs_of(F.middleCols(i * info.n_time, info.n_time));
       PixelLossParts p;
@@ -88,8 +89,16 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
       total.coupling += p.coupling;
       total.dynamics += p.dynamics;
       count += T - 1;
+      // How much of the encoded one-frame step Δz = z_{k+1} − z_k the latent field explains.
+      Mat z, f(model.dim(), T);
+      model.encode(th, pairs, *ws, z);
+      model.predict_field(th, z, *ws, f);
+      const Mat dz = z.rightCols(T - 1) - z.leftCols(T - 1);
+      res_ss += (dz - f.leftCols(T - 1)).squaredNorm();
+      tot_ss += dz.squaredNorm();
     }
     const double c = static_cast<double>(count);
+    sum.metrics.push_back({"dynamics_r2", 1.0 - res_ss / std::max(tot_ss, 1e-300), false, 0});
     sum.metrics.push_back({"test_loss", (total.reconstruction + total.coupling + total.dynamics) / c, false, 0});
     sum.metrics.push_back({"test_reconstruction", total.reconstruction / c, false, 0});
     sum.metrics.push_back({"test_coupling", total.coupling / c, false, 0});

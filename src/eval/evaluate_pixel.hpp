@@ -13,6 +13,8 @@
 // Metrics (attributes of /metrics):
 //   test_loss, test_reconstruction, test_coupling, test_dynamics   mean per test triple of the
 //                       training loss and its three terms
+//   dynamics_r2         1 − Σ‖Δz − f(z)‖² / Σ‖Δz‖² over the test pairs, Δz = z_{k+1} − z_k of the
+//                       encodings: the share of the one-frame latent step the field explains
 //   pixel_mse_autoencoder  mean over rollouts, frames and pixels of (dec(enc(x_k))_1 − f_k)²:
 //                       the floor that no dynamics can beat
 //   pixel_mse_rollout   the same for the rolled-out latents dec(z_k)_1
