@@ -35,19 +35,20 @@ def main():
     rows = 1 + len(files)
     fig = plt.figure(figsize=(len(ks) * 0.7, rows * 0.8 + 2.2))
     gs = fig.add_gridspec(rows + 1, len(ks), height_ratios=[1] * rows + [3])
-    labels = ["truth"] + [f.attrs["model"] for f in files]
+    names = [f.attrs["model"] + " (" + p.rsplit("/", 1)[-1] + ")" for f, p in zip(files, a.evals)]
+    labels = ["truth"] + names
     for r in range(rows):
         fr = truth if r == 0 else files[r - 1]["rollouts/frames_learned"][a.rollout]
         for c, k in enumerate(ks):
             ax = fig.add_subplot(gs[r, c])
             ax.imshow(np.clip(fr[k].reshape(side, side), 0, 1), cmap="gray", vmin=0, vmax=1)
             ax.set_xticks([]); ax.set_yticks([])
-            if c == 0: ax.set_ylabel(labels[r], fontsize=7)
+            if c == 0: ax.set_ylabel(labels[r], fontsize=5)
             if r == 0: ax.set_title(f"{k}", fontsize=7)
     ax = fig.add_subplot(gs[rows, :])
     ax.plot(energy(files[0]["rollouts/x_true"][a.rollout]), "k", label="truth")
-    for f in files:
-        ax.plot(energy(f["rollouts/x_fit"][a.rollout]), label=f.attrs["model"] + " (fitted map)")
+    for f, n in zip(files, names):
+        ax.plot(energy(f["rollouts/x_fit"][a.rollout]), label=n + ", fitted map")
     ax.set_xlabel("frame"); ax.set_ylabel("H"); ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(a.out, dpi=120)
