@@ -146,7 +146,9 @@ int main(int argc, char** argv) {
                  "dt, tol (1e-14), max_iter (100)), seed (0), n_rollouts (15, >= 5), t_end (20), "
                  "n_times (100); seed, n_rollouts, t_end, n_times only for generated data. For a "
                  "flow model (kind = \"flow\"): data, split (test | train), and the metrics are "
-                 "the action-angle checks of src/eval/evaluate_flow.hpp")
+                 "the action-angle checks of src/eval/evaluate_flow.hpp. For a pixel model "
+                 "(kind = \"pixel_hnn\" | \"pixel_baseline\"): data, n_rollouts (all test "
+                 "trajectories), rtol (1e-9); decoded latent rollouts (src/eval/evaluate_pixel.hpp)")
       ->take_all();
   ev->add_option("-o,--output", evq.output, "Output file (HDF5): /rollouts, /metrics")->required();
   ev->add_flag("--overwrite", evq.overwrite, "Replace the output file if it exists");

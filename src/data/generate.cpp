@@ -14,6 +14,7 @@
 #include "io/config.hpp"
 #include "io/provenance.hpp"
 #include "parallel/mpi.hpp"
+#include "render/renderer.hpp"
 #include "systems/registry.hpp"
 
 namespace hnn {
@@ -36,6 +37,7 @@ namespace {
 struct Plan {
   std::unique_ptr<System> system;
   std::vector<std::unique_ptr<Integrator>> integrators;  // one per OpenMP thread
+  std::unique_ptr<Renderer> renderer;                    // null: no frames
   std::vector<double> times;
   long n_traj = 0, n_test = 0, block = 0;
   bool test_first = false;
@@ -51,8 +53,9 @@ Plan read_plan(const GenerateRequest& req) {
   Plan p;
   Config cfg = Config::from_file(req.input, req.overrides);
   p.source = cfg.source();
-  cfg.check_sections({"system", "integrator", "data", "output"});
+  cfg.check_sections({"system", "integrator", "data", "output", "render"});
   p.system = make_system(cfg.section("system"));
+  if (cfg.has_section("render")) p.renderer = make_renderer(cfg.section("render"), *p.system);
   const int threads = omp_get_max_threads();
   for (int i = 0; i < threads; ++i) p.integrators.push_back(make_integrator(cfg.section("integrator")));
 
@@ -86,6 +89,7 @@ Plan read_plan(const GenerateRequest& req) {
 struct Block {
   long first = 0, count = 0;  // trajectories [first, first + count) of this rank
   std::vector<double> x, dxdt, energy;
+  std::vector<float> frames;  // (count, n_time, pixels) when rendering
 };
 
 struct Tally {
@@ -93,9 +97,10 @@ struct Tally {
   double drift = 0;
 };
 
-// Integrates trajectory I into X, DXDT (n_time x dim) and E (n_time), adding to T.
+// Integrates trajectory I into X, DXDT (n_time x dim) and E (n_time), renders its noise-free
+// states into FRAMES (n_time x pixels) when p.renderer is set, adding to T.
 void integrate_one(const Plan& p, Integrator& integ, long i, double* x, double* dxdt, double* e,
-                   Tally& t) {
+                   float* frames, Tally& t) {
   const System& sys = *p.system;
   const long nt = static_cast<long>(p.times.size()), d = sys.dim();
   Rng rng(p.seed, static_cast<std::uint64_t>(i));
@@ -107,6 +112,14 @@ void integrate_one(const Plan& p, Integrator& integ, long i, double* x, double* 
     Eigen::Map<Vec> xk(x + k * d, d), fk(dxdt + k * d, d);
     sys.field(xk, fk);  // targets are exact: taken before the noise
     e[k] = sys.energy(xk);
+  }
+  if (p.renderer) {
+    const long px = p.renderer->n_pixels();
+    std::vector<double> img(static_cast<std::size_t>(px));
+    for (long k = 0; k < nt; ++k) {
+      p.renderer->render(Eigen::Map<const Vec>(x + k * d, d), img.data());
+      for (long j = 0; j < px; ++j) frames[k * px + j] = static_cast<float>(img[static_cast<std::size_t>(j)]);
+    }
   }
   t.drift = std::max(t.drift, std::abs(e[nt - 1] - e[0]) / std::max(std::abs(e[0]), 1e-300));
   if (p.noise_std > 0)
@@ -123,6 +136,8 @@ void integrate_while_writing(const Plan& p, Block& b, TrajectoryWriter& writer, 
   b.x.resize(static_cast<std::size_t>(b.count * nt * d));
   b.dxdt.resize(b.x.size());
   b.energy.resize(static_cast<std::size_t>(b.count * nt));
+  const long px = p.renderer ? p.renderer->n_pixels() : 0;
+  b.frames.resize(static_cast<std::size_t>(b.count * nt * px));
   long next = 0, failed = b.count;
   std::string failure;
   std::exception_ptr write_error;
@@ -134,6 +149,7 @@ void integrate_while_writing(const Plan& p, Block& b, TrajectoryWriter& writer, 
       try {
         writer.write_block(w->first, w->count, w->x.data(), w->dxdt.data(), w->energy.data(),
                            nullptr);
+        if (p.renderer) writer.write_frames(w->first, w->count, w->frames.data());
       } catch (...) {
         write_error = std::current_exception();
       }
@@ -147,7 +163,7 @@ void integrate_while_writing(const Plan& p, Block& b, TrajectoryWriter& writer, 
       if (j >= b.count) break;
       try {
         integrate_one(p, integ, b.first + j, b.x.data() + j * nt * d, b.dxdt.data() + j * nt * d,
-                      b.energy.data() + j * nt, t);
+                      b.energy.data() + j * nt, b.frames.data() + j * nt * px, t);
       } catch (const std::exception& ex) {
 #pragma omp critical
         if (j < failed) {
@@ -181,6 +197,7 @@ GenerateSummary generate(const GenerateRequest& req, MPI_Comm comm) {
   const System& sys = *p.system;
   const long nt = static_cast<long>(p.times.size()), d = sys.dim();
   TrajectoryShape shape{p.n_traj, nt, d, false, true};
+  if (p.renderer) shape.frame_height = shape.frame_width = p.renderer->size();
   std::unique_ptr<TrajectoryWriter> writer;
   run_collective(comm, [&] {
     writer = std::make_unique<TrajectoryWriter>(out.file(), shape, p.gzip);
@@ -189,6 +206,10 @@ GenerateSummary generate(const GenerateRequest& req, MPI_Comm comm) {
     for (const auto& [k, v] : sys.parameters()) h5::write_attr(out.file(), "/", "system." + k, v);
     h5::write_attr(out.file(), "/", "integrator", p.integrators.front()->name());
     h5::write_attr(out.file(), "/", "seed", static_cast<std::int64_t>(p.seed));
+    if (p.renderer) {
+      h5::write_attr(out.file(), "/", "renderer", p.renderer->name());
+      h5::write_attr(out.file(), "/", "render_extent", p.renderer->extent());
+    }
     h5::write_attr(out.file(), "/", "noise_std", p.noise_std);
     h5::write_attr(out.file(), "/", "energy_of",
                    std::string("noise-free states (dxdt too); x carries the noise"));
@@ -199,7 +220,9 @@ GenerateSummary generate(const GenerateRequest& req, MPI_Comm comm) {
   });
 
   if (p.block == 0) {  // about 16 MiB per block, at most 1024 trajectories
-    const long bytes = (2 * d + 1) * nt * static_cast<long>(sizeof(double));
+    const long px = p.renderer ? p.renderer->n_pixels() : 0;
+    const long bytes = (2 * d + 1) * nt * static_cast<long>(sizeof(double)) +
+                       px * nt * static_cast<long>(sizeof(float));
     p.block = std::clamp((16L << 20) / bytes, 1L, 1024L);
   }
   const Shard mine = shard_of(p.n_traj, rank, size);
@@ -216,6 +239,7 @@ GenerateSummary generate(const GenerateRequest& req, MPI_Comm comm) {
       if (previous) run_collective(comm, [&] {
         writer->write_block(previous->first, previous->count, previous->x.data(),
                             previous->dxdt.data(), previous->energy.data(), nullptr);
+        if (p.renderer) writer->write_frames(previous->first, previous->count, previous->frames.data());
       });
       break;
     }

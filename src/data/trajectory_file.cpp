@@ -25,6 +25,14 @@ TrajectoryWriter::TrajectoryWriter(const h5::File& f, const TrajectoryShape& s, 
   dxdt_ = h5::Dataset::create<double>(f, "/trajectories/dxdt", {nt, nm, d}, opt);
   h5::Dataset::Options opt2{{per_chunk, nm}, gzip};
   if (s.has_energy) energy_ = h5::Dataset::create<double>(f, "/trajectories/energy", {nt, nm}, opt2);
+  if (s.frame_height > 0) {
+    const hs px = static_cast<hs>(s.frame_height * s.frame_width);
+    const hs per = std::clamp<hs>((hs{1} << 20) / (4 * nm * px), 1, std::max<hs>(nt, 1));
+    frames_ = h5::Dataset::create<float>(f, "/trajectories/frames", {nt, nm, px},
+                                         h5::Dataset::Options{{per, nm, px}, gzip});
+    h5::write_attr(f, "/", "frame_height", std::int64_t{s.frame_height});
+    h5::write_attr(f, "/", "frame_width", std::int64_t{s.frame_width});
+  }
   if (s.time_per_trajectory)
     t_ = h5::Dataset::create<double>(f, "/trajectories/t", {nt, nm}, opt2);
   else
@@ -44,6 +52,10 @@ void TrajectoryWriter::write_block(std::int64_t first, std::int64_t count, const
   dxdt_.write_rows(dxdt, b, n);
   if (shape_.has_energy) energy_.write_rows(energy, b, n);
   if (shape_.time_per_trajectory) t_.write_rows(t, b, n);
+}
+
+void TrajectoryWriter::write_frames(std::int64_t first, std::int64_t count, const float* frames) {
+  frames_.write_rows(frames, static_cast<hs>(first), static_cast<hs>(count));
 }
 
 void TrajectoryWriter::write_times(const std::vector<double>& t) {

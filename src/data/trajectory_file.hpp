@@ -5,6 +5,9 @@
 //   /trajectories/dxdt    float64 (n_traj, n_time, dim)  time-derivative targets
 //   /trajectories/t       float64 (n_time) or (n_traj, n_time)
 //   /trajectories/energy  float64 (n_traj, n_time)       optional: true H along the trajectory
+//   /trajectories/frames  float32 (n_traj, n_time, H·W)  optional: the noise-free states rendered
+//                         as grey images in [0, 1] (render/renderer.hpp), row-major H × W each;
+//                         root attributes frame_height, frame_width, renderer, render_extent
 //   /split/train, /split/test  int64 trajectory indices
 //   root attributes: format = "hnn-trajectories", format_version, system, dof, dim, ...
 #pragma once
@@ -26,6 +29,7 @@ struct TrajectoryShape {
   std::int64_t n_traj = 0, n_time = 0, dim = 0;
   bool time_per_trajectory = false;  // t is (n_traj, n_time) instead of (n_time)
   bool has_energy = false;
+  std::int64_t frame_height = 0, frame_width = 0;  // 0: no frames
 };
 
 // Creates the datasets in F (collective). Rows are trajectories; chunks hold whole trajectories.
@@ -37,6 +41,8 @@ class TrajectoryWriter {
   // a rank with nothing to write passes count = 0.
   void write_block(std::int64_t first, std::int64_t count, const double* x, const double* dxdt,
                    const double* energy, const double* t);
+  // Frames of trajectories [first, first + count): (count, n_time, H·W). Collective.
+  void write_frames(std::int64_t first, std::int64_t count, const float* frames);
   // The shared time grid (when !time_per_trajectory) and the split. Collective; rank 0 writes.
   void write_times(const std::vector<double>& t);
   void write_split(const std::vector<std::int64_t>& train, const std::vector<std::int64_t>& test);
@@ -44,7 +50,7 @@ class TrajectoryWriter {
  private:
   const h5::File& f_;
   TrajectoryShape shape_;
-  h5::Dataset x_, dxdt_, t_, energy_;
+  h5::Dataset x_, dxdt_, t_, energy_, frames_;
 };
 
 // Indices 0..n-1 split into train and test: the first or the last N_TEST trajectories are the

@@ -20,6 +20,16 @@ TrajectoryFileInfo read_trajectory_info(const std::string& path) {
   info.dim = static_cast<std::int64_t>(x.shape()[2]);
   if (info.dim % 2 != 0 || info.dim == 0)
     throw IoError(path + ": state dimension " + std::to_string(info.dim) + " is not 2·dof");
+  if (h5::exists(f, "/trajectories/frames")) {
+    const auto fr = h5::Dataset::open(f, "/trajectories/frames");
+    info.frame_height = h5::read_attr_int(f, "/", "frame_height");
+    info.frame_width = h5::read_attr_int(f, "/", "frame_width");
+    if (fr.shape().size() != 3 || static_cast<std::int64_t>(fr.shape()[0]) != info.n_traj ||
+        static_cast<std::int64_t>(fr.shape()[1]) != info.n_time ||
+        static_cast<std::int64_t>(fr.shape()[2]) != info.frame_pixels())
+      throw IoError(path + ": /trajectories/frames must have shape (n_traj, n_time, " +
+                    "frame_height·frame_width)");
+  }
   info.system = h5::has_attr(f, "/", "system") ? h5::read_attr_string(f, "/", "system") : "unknown";
   for (auto [name, out] : {std::pair{"/split/train", &info.train}, std::pair{"/split/test", &info.test}}) {
     if (!h5::exists(f, name)) throw IoError(path + ": missing " + name);
@@ -52,6 +62,28 @@ void read_samples(const TrajectoryFileInfo& info, const std::vector<std::int64_t
   }
   if (!x.allFinite() || !dxdt.allFinite())
     throw IoError(info.path + ": non-finite values in the trajectories read");
+}
+
+void read_frames(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& traj,
+                 Mat& frames) {
+  if (info.frame_pixels() == 0) throw IoError(info.path + ": no /trajectories/frames");
+  auto f = h5::File::open(info.path);
+  const auto ds = h5::Dataset::open(f, "/trajectories/frames");
+  const long per = info.n_time, px = info.frame_pixels();
+  std::vector<float> buf;
+  frames.resize(px, static_cast<long>(traj.size()) * per);
+  std::size_t j = 0;
+  while (j < traj.size()) {  // runs of consecutive trajectories in one call
+    std::size_t e = j + 1;
+    while (e < traj.size() && traj[e] == traj[e - 1] + 1) ++e;
+    buf.resize((e - j) * static_cast<std::size_t>(per * px));
+    ds.read_rows(buf.data(), static_cast<hsize_t>(traj[j]), static_cast<hsize_t>(e - j));
+    frames.middleCols(static_cast<long>(j) * per, static_cast<long>(e - j) * per) =
+        Eigen::Map<const Eigen::MatrixXf>(buf.data(), px, static_cast<long>(e - j) * per)
+            .cast<double>();
+    j = e;
+  }
+  if (!frames.allFinite()) throw IoError(info.path + ": non-finite values in the frames read");
 }
 
 }  // namespace hnn

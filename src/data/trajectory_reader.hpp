@@ -14,6 +14,8 @@ struct TrajectoryFileInfo {
   std::string path, system;
   std::int64_t n_traj = 0, n_time = 0, dim = 0;
   std::vector<std::int64_t> train, test;  // trajectory indices
+  std::int64_t frame_height = 0, frame_width = 0;  // 0: the file has no /trajectories/frames
+  std::int64_t frame_pixels() const { return frame_height * frame_width; }
 };
 
 // Reads the shape, split and system name; checks the layout (IoError naming what is wrong).
@@ -23,5 +25,10 @@ TrajectoryFileInfo read_trajectory_info(const std::string& path);
 // (dim × (TRAJ.size() · n_time)); column j·n_time + k is time k of trajectory TRAJ[j].
 void read_samples(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& traj, Mat& x,
                   Mat& dxdt);
+
+// Frames of trajectories TRAJ (all times of each): columns of FRAMES (H·W × (TRAJ.size() · n_time)),
+// column j·n_time + k is time k of trajectory TRAJ[j]. Throws IoError when the file has none.
+void read_frames(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& traj,
+                 Mat& frames);
 
 }  // namespace hnn

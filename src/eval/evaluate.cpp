@@ -15,6 +15,7 @@
 #include "data/generate.hpp"
 #include "data/trajectory_reader.hpp"
 #include "eval/evaluate_flow.hpp"
+#include "eval/evaluate_pixel.hpp"
 #include "eval/metrics.hpp"
 #include "integrators/dopri5.hpp"
 #include "integrators/implicit_midpoint.hpp"
@@ -305,6 +306,10 @@ EvaluateSummary evaluate(const EvaluateRequest& req, MPI_Comm comm) {
     const LoadedModel m = load_model_file(req.model);
     Config cfg = req.input.empty() ? Config::from_string("", "command line", req.overrides)
                                    : Config::from_file(req.input, req.overrides);
+    if (m.model->trains_on_frames()) {  // a pixel model: decoded latent rollouts
+      sum = evaluate_pixel(m, cfg, default_data_path(m), req, prov);
+      return;
+    }
     if (m.model->trains_on_trajectories()) {  // a symplectic flow: action-angle diagnostics
       sum = evaluate_flow(m, cfg, default_data_path(m), req, prov);
       return;

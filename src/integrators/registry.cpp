@@ -6,18 +6,20 @@
 #include "integrators/implicit_midpoint.hpp"
 #include "integrators/leapfrog.hpp"
 #include "integrators/rk4.hpp"
+#include "integrators/symplectic_euler.hpp"
 #include "integrators/yoshida4.hpp"
 
 namespace hnn {
 
 std::vector<std::string> integrator_names() {
-  return {"rk4", "dopri5", "leapfrog", "yoshida4", "implicit_midpoint"};
+  return {"rk4", "dopri5", "leapfrog", "yoshida4", "implicit_midpoint", "symplectic_euler"};
 }
 
 std::unique_ptr<Integrator> make_integrator(const Section& s) {
   const std::string name = s.get_choice("name", integrator_names(), "dopri5");
   if (name == "rk4") return std::make_unique<Rk4>(s.get_positive("dt"));
   if (name == "leapfrog") return std::make_unique<Leapfrog>(s.get_positive("dt"));
+  if (name == "symplectic_euler") return std::make_unique<SymplecticEuler>(s.get_positive("dt"));
   if (name == "yoshida4") return std::make_unique<Yoshida4>(s.get_positive("dt"));
   if (name == "implicit_midpoint") {
     const double dt = s.get_positive("dt");

@@ -12,4 +12,8 @@ double Model::trajectory_loss(ConstVecRef, ConstMatRef, Workspace&, double*) con
   throw ConfigError("model '" + kind() + "' is not trained on whole trajectories");
 }
 
+double Model::frame_loss(ConstVecRef, ConstMatRef, ConstMatRef, Workspace&, double*) const {
+  throw ConfigError("model '" + kind() + "' is not trained on frames");
+}
+
 }  // namespace hnn

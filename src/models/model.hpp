@@ -49,6 +49,16 @@ class Model {
   // pairs them). If GRAD is not null, adds ∂loss/∂θ to GRAD[0..n_params).
   virtual double trajectory_loss(ConstVecRef theta, ConstMatRef x, Workspace& ws,
                                  double* grad) const;
+
+  // Models that learn from images (models/pixel_hnn.hpp): the trainer then draws frame triples
+  // (train/objective.hpp) and calls frame_loss. frame_pixels() is the size H·W of one frame
+  // (0 for models of states).
+  virtual long frame_pixels() const { return 0; }
+  bool trains_on_frames() const { return frame_pixels() > 0; }
+  // Σ over the columns of the loss of the pair (x, x_next): X = [f_t; f_{t+1}] and
+  // X_NEXT = [f_{t+1}; f_{t+2}] (2·frame_pixels × n). If GRAD is not null, adds ∂(sum)/∂θ.
+  virtual double frame_loss(ConstVecRef theta, ConstMatRef x, ConstMatRef x_next, Workspace& ws,
+                            double* grad) const;
 };
 
 }  // namespace hnn

@@ -28,6 +28,8 @@ void write_model_file(const std::string& path, bool overwrite, const Model& mode
   h5::write_attr(f, "/", "dim", std::int64_t{model.dim()});
   h5::write_attr(f, "/", "n_params", std::int64_t{model.n_params()});
   h5::write_attr(f, "/", "steps", std::int64_t{rec.steps});
+  if (model.frame_pixels() > 0)
+    h5::write_attr(f, "/", "frame_pixels", std::int64_t{model.frame_pixels()});
   h5::write_attr(f, "/", "data", rec.data_path);
   h5::write_attr(f, "/", "system", rec.system);
   out.commit();
@@ -57,7 +59,10 @@ LoadedModel load_model_file(const std::string& path) {
     throw IoError(path + ": state dimension " + std::to_string(dim) + " is not 2·dof");
   try {
     Config cfg = Config::from_string(m.input, path + " (stored input)");
-    m.model = make_model(cfg.section("model"), static_cast<int>(dim));
+    const long px = h5::has_attr(f, "/", "frame_pixels")
+                        ? static_cast<long>(h5::read_attr_int(f, "/", "frame_pixels"))
+                        : 0;
+    m.model = make_model(cfg.section("model"), static_cast<int>(dim), px);
     if (cfg.has_section("data")) m.data_path = cfg.section("data").get_string("path", "");
   } catch (const ConfigError& e) {
     throw IoError(path + ": cannot rebuild the model from the stored input: " + e.what());

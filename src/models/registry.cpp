@@ -6,6 +6,7 @@
 #include "models/baseline.hpp"
 #include "models/flow_model.hpp"
 #include "models/hnn.hpp"
+#include "models/pixel_hnn.hpp"
 #include "nn/init.hpp"
 
 namespace hnn {
@@ -19,12 +20,41 @@ std::unique_ptr<Model> build(const std::string& kind, int dim, const NetSpec& sp
   return std::make_unique<BaselineModel<S>>(dim, spec);
 }
 
+std::vector<int> widths(const Section& s, const std::string& key) {
+  std::vector<int> w;
+  for (double h : s.get_double_list(key, std::vector<double>{200, 200})) {
+    s.require(h >= 1 && h == std::floor(h) && h < 1e6, key, "widths must be integers >= 1");
+    w.push_back(static_cast<int>(h));
+  }
+  return w;
+}
+
+std::unique_ptr<Model> make_pixel_model(const Section& s, const std::string& kind, int dim,
+                                        long frame_pixels) {
+  s.require(frame_pixels > 0, "kind",
+            "pixel models need data with frames (hnn generate with [render] size > 0)");
+  PixelSpec spec;
+  spec.hnn = kind == "pixel_hnn";
+  spec.frame_pixels = frame_pixels;
+  spec.hidden = widths(s, "hidden");
+  spec.act = activation_from_name(
+      s.get_choice("activation", {"tanh", "softplus", "sigmoid", "relu"}, "tanh"));
+  s.require(!spec.hnn || has_second_derivative(spec.act), "activation",
+            "relu has no second derivative: the latent HNN needs tanh, softplus or sigmoid");
+  spec.ae_width = static_cast<int>(s.get_count("ae_width", spec.ae_width));
+  spec.ae_blocks = static_cast<int>(s.get_count("ae_blocks", spec.ae_blocks, 0));
+  spec.hnn_weight = s.get_non_negative("hnn_weight", spec.hnn_weight);
+  return std::make_unique<PixelHnnModel>(dim, spec);
+}
+
 }  // namespace
 
-std::unique_ptr<Model> make_model(const Section& s, int dim) {
-  const std::string kind =
-      s.get_choice("kind", {"hnn", "baseline", "separable_hnn", "flow"}, "hnn");
+std::unique_ptr<Model> make_model(const Section& s, int dim, long frame_pixels) {
+  const std::string kind = s.get_choice(
+      "kind", {"hnn", "baseline", "separable_hnn", "flow", "pixel_hnn", "pixel_baseline"}, "hnn");
   if (kind == "flow") return std::make_unique<FlowModel>(s, dim);
+  if (kind == "pixel_hnn" || kind == "pixel_baseline")
+    return make_pixel_model(s, kind, dim, frame_pixels);
   NetSpec spec;
   spec.hidden.clear();
   for (double h : s.get_double_list("hidden", std::vector<double>{200, 200})) {

@@ -1,6 +1,9 @@
 // The [model] section of a training input -> a Model.
 //   kind        "hnn" (default) | "baseline" | "separable_hnn" | "flow" (a symplectic flow: its
-//               keys are those of flows/flow.hpp, none of the ones below)
+//               keys are those of flows/flow.hpp, none of the ones below) | "pixel_hnn" |
+//               "pixel_baseline" (models/pixel_hnn.hpp; need data with frames, FRAME_PIXELS > 0;
+//               keys hidden, activation as below for the latent net, and ae_width (200),
+//               ae_blocks (2), hnn_weight (0.1))
 //   hidden      hidden widths (default [200, 200], the reference)
 //   activation  "tanh" (default) | "softplus" | "sigmoid" | "relu" (baseline only)
 //   init        "orthogonal" (default, the reference) | "glorot_uniform" | "glorot_normal"
@@ -15,6 +18,7 @@
 
 namespace hnn {
 
-std::unique_ptr<Model> make_model(const Section& s, int dim);
+// FRAME_PIXELS: H·W of the data's frames (0: the data have none).
+std::unique_ptr<Model> make_model(const Section& s, int dim, long frame_pixels = 0);
 
 }  // namespace hnn

@@ -15,6 +15,12 @@ struct PendulumParams {
   double g = 6.0;      // gravitational acceleration, > 0
   double r_min = 1.3;  // sampler radius range in the (q, p) plane, 0 <= r_min <= r_max
   double r_max = 2.3;
+  // Sampler: "ring" (the HNN reference, above) or "angle" (the pixel-pendulum reference): the
+  // angle q ~ ±U(theta_min, theta_max) (sign from a fair draw), the angular velocity
+  // ω ~ U[−omega_max, omega_max), p = m l² ω.
+  bool angle_sampler = false;
+  double theta_min = 0.0, theta_max = 0.5235987755982988;  // π/6
+  double omega_max = 1.0;
 };
 
 class Pendulum final : public System {
@@ -39,8 +45,11 @@ class Pendulum final : public System {
   void dV_dq(ConstVecRef q, VecRef out) const override;  // m g l sin q
 
   std::string name() const override { return "pendulum"; }
-  std::map<std::string, double> parameters() const override;  // m, l, g, r_min, r_max
-  // Draws φ ~ U[0, 2π), then r ~ U[r_min, r_max); returns (q, p) = r (cos φ, sin φ).
+  // m, l, g, and r_min, r_max (ring) or theta_min, theta_max, omega_max (angle sampler)
+  std::map<std::string, double> parameters() const override;
+  // Ring sampler: draws φ ~ U[0, 2π), then r ~ U[r_min, r_max); returns (q, p) = r (cos φ, sin φ).
+  // Angle sampler: draws |q| ~ U[theta_min, theta_max), then the sign (u < ½: −), then
+  // ω ~ U[−omega_max, omega_max); returns (q, m l² ω).
   Vec sample(Rng& rng) const override;
 
  private:

@@ -29,6 +29,14 @@ std::unique_ptr<System> make_pendulum(const Section& s) {
   p.m = s.get_positive("m", p.m);
   p.l = s.get_positive("l", p.l);
   p.g = s.get_positive("g", p.g);
+  p.angle_sampler = s.get_choice("sampler", {"ring", "angle"}, "ring") == "angle";
+  if (p.angle_sampler) {
+    p.theta_min = s.get_non_negative("theta_min", p.theta_min);
+    p.theta_max = s.get_non_negative("theta_max", p.theta_max);
+    s.require(p.theta_max >= p.theta_min, "theta_max", "must be >= theta_min");
+    p.omega_max = s.get_non_negative("omega_max", p.omega_max);
+    return std::make_unique<Pendulum>(p);
+  }
   p.r_min = s.get_non_negative("r_min", p.r_min);
   p.r_max = s.get_non_negative("r_max", p.r_max);
   s.require(p.r_max >= p.r_min, "r_max", "must be >= r_min");

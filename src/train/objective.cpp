@@ -206,11 +206,116 @@ class TrajectoryObjective final : public Objective {
   }
 };
 
+// ---- frame triples --------------------------------------------------------------------------
+
+// Units are frame triples (f_k, f_{k+1}, f_{k+2}) of one trajectory, k = 0..n_time−3: unit
+// u = j·(n_time − 2) + k of the j-th trajectory of the split list. The model sees the pairs
+// x = [f_k; f_{k+1}] and x' = [f_{k+1}; f_{k+2}] (Greydanus et al.: two stacked frames carry the
+// velocity). Minibatches as the samples objective (minibatch(seed, step)); mean over the batch.
+class FrameObjective final : public Objective {
+ public:
+  FrameObjective(const Model& m, const TrajectoryFileInfo& info, const ObjectiveOptions& o,
+                 int rank, int size)
+      : model_(m), opt_(o), path_(info.path), n_time_(info.n_time), px_(info.frame_pixels()) {
+    if (px_ != m.frame_pixels())
+      throw IoError(info.path + ": frames of " + std::to_string(px_) + " pixels, the model expects " +
+                    std::to_string(m.frame_pixels()));
+    if (n_time_ < 3) throw IoError(info.path + ": frame triples need at least 3 times");
+    per_ = n_time_ - 2;
+    n_train_traj_ = static_cast<std::int64_t>(info.train.size());
+    n_test_traj_ = static_cast<std::int64_t>(info.test.size());
+    load(info, info.train, rank, size, train_);
+    load(info, info.test, rank, size, test_);
+    for (int t = 0; t < omp_get_max_threads(); ++t) ws_.push_back(m.make_workspace());
+    batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
+  }
+
+  double step_sum(const Vec& theta, long step, Vec* grad) override {
+    const auto idx = minibatch(opt_.seed, step, n_train(), batch_);
+    const std::int64_t first = train_.first * per_, end = first + train_.n * per_;
+    std::vector<std::int64_t> mine;
+    for (auto u : idx)
+      if (u >= first && u < end) mine.push_back(u - first);
+    return sum(theta, train_, mine, grad);
+  }
+  double step_norm(long) const override { return 1.0 / static_cast<double>(batch_); }
+  double test_sum(const Vec& theta) override {
+    std::vector<std::int64_t> all(static_cast<std::size_t>(test_.n * per_));
+    std::iota(all.begin(), all.end(), 0);
+    return sum(theta, test_, all, nullptr);
+  }
+  double test_norm() const override {
+    return n_test() > 0 ? 1.0 / static_cast<double>(n_test()) : std::nan("");
+  }
+  std::int64_t n_train() const override { return n_train_traj_ * per_; }
+  std::int64_t n_test() const override { return n_test_traj_ * per_; }
+  std::string describe() const override {
+    return fmt("%lld train / %lld test frame triples (%s, %lld pixels per frame); batch %lld",
+               static_cast<long long>(n_train()), static_cast<long long>(n_test()), path_.c_str(),
+               static_cast<long long>(px_), static_cast<long long>(batch_));
+  }
+
+ private:
+  struct Frames {
+    Mat f;  // px × (n · n_time): column j·n_time + k is time k of local trajectory j
+    std::int64_t first = 0, n = 0;
+  };
+  const Model& model_;
+  ObjectiveOptions opt_;
+  std::string path_;
+  std::int64_t n_time_, px_, per_ = 0, batch_ = 0, n_train_traj_ = 0, n_test_traj_ = 0;
+  Frames train_, test_;
+  std::vector<std::unique_ptr<Model::Workspace>> ws_;
+  std::vector<double> loss_;
+  Mat g_;
+
+  void load(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list, int rank,
+            int size, Frames& out) {
+    const Shard sh = shard_of(static_cast<std::int64_t>(list.size()), rank, size);
+    std::vector<std::int64_t> mine(list.begin() + sh.begin, list.begin() + sh.end);
+    if (!mine.empty()) read_frames(info, mine, out.f);
+    out.first = sh.begin;
+    out.n = sh.size();
+  }
+
+  // Σ of the model's frame loss over local units LOCAL (indices into D's triples), in fixed
+  // chunks of opt_.chunk units; chunk results added in chunk order (thread-count independent).
+  double sum(const Vec& theta, const Frames& d, const std::vector<std::int64_t>& local, Vec* grad) {
+    const long n = static_cast<long>(local.size()), chunk = opt_.chunk;
+    const long chunks = (n + chunk - 1) / chunk, P = px_;
+    loss_.assign(static_cast<std::size_t>(chunks), 0.0);
+    if (grad) g_.setZero(model_.n_params(), chunks);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long c = 0; c < chunks; ++c) {
+      const long b = c * chunk, len = std::min(chunk, n - b);
+      Mat x(2 * P, len), xn(2 * P, len);
+      for (long j = 0; j < len; ++j) {
+        const std::int64_t u = local[static_cast<std::size_t>(b + j)];
+        const long col = static_cast<long>((u / per_) * n_time_ + u % per_);  // f_k
+        x.col(j) << d.f.col(col), d.f.col(col + 1);
+        xn.col(j) << d.f.col(col + 1), d.f.col(col + 2);
+      }
+      auto& ws = *ws_[static_cast<std::size_t>(omp_get_thread_num())];
+      loss_[static_cast<std::size_t>(c)] =
+          model_.frame_loss(theta, x, xn, ws, grad ? g_.col(c).data() : nullptr);
+    }
+    double s = 0;
+    for (double l : loss_) s += l;
+    if (grad) {
+      grad->setZero(model_.n_params());
+      for (long c = 0; c < chunks; ++c) *grad += g_.col(c);
+    }
+    return s;
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<Objective> make_objective(const Model& model, const TrajectoryFileInfo& info,
                                           const ObjectiveOptions& options, int rank, int size) {
   if (info.train.empty()) throw IoError(info.path + ": the training split is empty");
+  if (model.trains_on_frames())
+    return std::make_unique<FrameObjective>(model, info, options, rank, size);
   if (model.trains_on_trajectories())
     return std::make_unique<TrajectoryObjective>(model, info, options, rank, size);
   return std::make_unique<SampleObjective>(model, info, options, rank, size);

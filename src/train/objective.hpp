@@ -8,6 +8,9 @@
 //                 each trajectory's time samples are shuffled every step (a stream of its own,
 //                 so the pairing of times in the loss changes every step), and `times` of them
 //                 are kept (0: all); the mean is over the trajectories of the batch.
+//   frames        (Model::frame_loss; pixel models): units are frame triples (f_k, f_{k+1},
+//                 f_{k+2}) of a trajectory, k = 0..n_time−3; minibatches as for samples; the
+//                 mean is over the triples of the batch.
 // Each rank reads only its shard of the trajectories and sums over the units of the global
 // minibatch that it holds; the trainer allreduces the sums. All draws are functions of (seed,
 // step, unit index) alone, so the result does not depend on the rank or thread count, and a

@@ -138,7 +138,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     cfg.check_sections({"data", "model", "train", "checkpoint", "output"});
     set = read_settings(cfg, req);
     info = read_trajectory_info(set.data_path);
-    model = make_model(cfg.section("model"), static_cast<int>(info.dim));
+    model = make_model(cfg.section("model"), static_cast<int>(info.dim), info.frame_pixels());
     if (model->trains_on_trajectories()) set.times = cfg.section("train").get_count("times", 0, 0);
     cfg.check_all_used();
     set.resolved = cfg.resolved_text();

@@ -701,8 +701,9 @@ TEST(IntegratorErrors, ImplicitMidpointDivergesAtLargeStep) {
 
 TEST(IntegratorRegistry, BuildsEachMethodFromItsKeys) {
   EXPECT_EQ(integrator_names(), (std::vector<std::string>{"rk4", "dopri5", "leapfrog", "yoshida4",
-                                                          "implicit_midpoint"}));
-  for (const std::string name : {"rk4", "leapfrog", "yoshida4", "implicit_midpoint"}) {
+                                                          "implicit_midpoint", "symplectic_euler"}));
+  for (const std::string name :
+       {"rk4", "leapfrog", "yoshida4", "implicit_midpoint", "symplectic_euler"}) {
     const Config c = Config::from_string("[integrator]\nname = \"" + name + "\"\ndt = 0.25\n");
     auto in = make_integrator(c.section("integrator"));
     EXPECT_EQ(in->name(), name);
