@@ -9,8 +9,10 @@
 # hnn_catch_stop        (preemptible scripts, first thing) catch USR1/TERM from now on
 # hnn_run_preemptible CMD...
 #                       hnn_launch CMD in the background; USR1/TERM to the batch script is
-#                       forwarded to it; exit code 75 (checkpointed) requeues the job
-# hnn_status TEXT       the run's status file: running | done | failed (rc N) | requeued
+#                       forwarded to it; exit code 75 (checkpointed) after USR1 requeues the job
+#                       (after TERM it does not: see _hnn_requeue)
+# hnn_status TEXT       the run's status file: running | done | failed (rc N) | requeued |
+#                       stopped (...)
 
 HNN_ROOT=${HNN_ROOT:-${SLURM_SUBMIT_DIR:-$PWD}}
 export HNN_ROOT

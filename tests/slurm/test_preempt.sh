@@ -56,11 +56,14 @@ preempt() {  # preempt LAUNCHER: one preempted job launched by HNN_LAUNCH=LAUNCH
 preempt "srun --mpi=pmix"
 preempt mpirun
 
-# A stop request at the very start of the job (while the script sets up or hnn starts, before
-# any checkpoint can be written): the job must still requeue, and the rerun end equal.
+# A stop request at the start of the job (while the script sets up or hnn starts, before any
+# checkpoint can be written): the job must still requeue, and the rerun end equal.
 jid=$(sbatch --parsable --output="train-%j.log" "$HNN_SOURCE_DIR/jobscripts/train.sbatch" \
   "$input" "${set[@]}") || fail "sbatch"
-for _ in $(seq 200); do [[ $(job_state "$jid") == RUNNING ]] && break; sleep 0.05; done
+# Signal as soon as the script has its stop traps (its first log line, "== hnn train: job ...",
+# comes right after them): a signal before bash has even run the script's first line would kill
+# it whatever the script does, and Slurm's --signal=B:USR1@LEAD never comes that early.
+for _ in $(seq 400); do grep -q "^== hnn train: job" "train-$jid.log" 2>/dev/null && break; sleep 0.02; done
 scancel --signal=USR1 --batch "$jid"
 slurm_wait_job "$jid" 150 || fail "[early] job $jid still queued after 150 s"
 state=$(job_state "$jid") restarts=$(slurm_job_field "$jid" Restarts)
