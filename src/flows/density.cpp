@@ -10,15 +10,15 @@ double harmonic_log_density(ConstVecRef s, double beta, ConstMatRef z, Mat* gz, 
   double sum = 0;
   if (gz) gz->resize(2 * n, b);
   for (long k = 0; k < n; ++k) {
-    const double w = std::exp(s(k)), bw = beta * w;
-    const double norm = std::log(bw / (2 * std::numbers::pi));
-    const double r2 = z.row(k).squaredNorm() + z.row(n + k).squaredNorm();
-    sum += static_cast<double>(b) * norm - 0.5 * bw * r2;
+    const double w = std::exp(s(k));
+    const double norm = std::log(beta * w / (2 * std::numbers::pi));
+    const double q2 = z.row(k).squaredNorm(), p2 = z.row(n + k).squaredNorm();
+    sum += static_cast<double>(b) * norm - 0.5 * beta * (p2 + w * w * q2);
     if (gz) {
-      gz->row(k) = -bw * z.row(k);
-      gz->row(n + k) = -bw * z.row(n + k);
+      gz->row(k) = -beta * w * w * z.row(k);
+      gz->row(n + k) = -beta * z.row(n + k);
     }
-    if (gs) (*gs)(k) += static_cast<double>(b) - 0.5 * bw * r2;
+    if (gs) (*gs)(k) += static_cast<double>(b) - beta * w * w * q2;
   }
   return sum;
 }
@@ -55,10 +55,10 @@ double density_free_energy(const Flow& flow, ConstVecRef theta, double beta,
   const auto tf = theta.head(np);
   const auto s = theta.segment(np, n);
   ws.z.resize(2 * n, b);
+  const double rb = 1.0 / std::sqrt(beta);
   for (long k = 0; k < n; ++k) {
-    const double c = 1.0 / std::sqrt(beta * std::exp(s(k)));
-    ws.z.row(k) = c * eps.row(k);
-    ws.z.row(n + k) = c * eps.row(n + k);
+    ws.z.row(k) = rb * std::exp(-s(k)) * eps.row(k);
+    ws.z.row(n + k) = rb * eps.row(n + k);
   }
   ws.x.resize(2 * n, b);
   flow.forward(tf, ws.z, ws.x, ws.cache, FlowMode::eval);
@@ -73,15 +73,13 @@ double density_free_energy(const Flow& flow, ConstVecRef theta, double beta,
     }
   }
   if (!grad) return sum;
-  // d/dθ_flow of β H(T(z)); through z = ε e^{−s/2}/√β, d/ds_k of ln q(z(s); s) is exactly 1 per
-  // sample (the explicit and the implicit parts of −βω|z|²/2 cancel), and of β H(T(z)) it is
-  // Σ (∂/∂z)·(−z/2) over plane k.
+  // d/dθ_flow of β H(T(z)); through Q_k = ε e^{−s_k}/√β, d/ds_k of ln q(z(s); s) is exactly 1
+  // per sample (ln q = Σ ln(βω/2π) − |ε|²/2), and of β H(T(z)) it is (∂/∂Q_k)·(−Q_k).
   ws.g.setZero(np + n);
   ws.gz.resize(2 * n, b);
   flow.forward_backward(tf, ws.cache, ws.gx, ws.gz, ws.g.head(np));
   for (long k = 0; k < n; ++k)
-    ws.g(np + k) = static_cast<double>(b) -
-                   0.5 * (ws.gz.row(k).dot(ws.z.row(k)) + ws.gz.row(n + k).dot(ws.z.row(n + k)));
+    ws.g(np + k) = static_cast<double>(b) - ws.gz.row(k).dot(ws.z.row(k));
   *grad += ws.g;
   return sum;
 }

@@ -1,19 +1,21 @@
 // Density estimation with symplectic flows (Li, Dong, Zhang, Wang 2020; spec
 // canonical-flows.md, "Density estimation with symplectic flows").
 //
-// Latent: independent harmonic oscillators with learned frequencies ω_k = exp(s_k),
-//   q(z) = Π_k (βω_k/2π) exp(−βω_k (q̂_k² + p̂_k²)/2) = Π_k (βω_k/2π) exp(−β ω_k I_k),
-// in the circle coordinates of the Conventions (I_k the latent actions, ω_k the angle
-// frequencies of the latent Hamiltonian K = Σ ω_k I_k). It is the spec's
-// p_Z ∝ exp(−β Σ (P_k² + ω_k² Q_k²)/2) written in q̂ = √ω Q, p̂ = P/√ω, a canonical scaling, so
-// both describe the same family of physical densities. Normalised over dq̂ dp̂.
+// Latent (the spec's form): independent harmonic oscillators with learned frequencies
+// ω_k = exp(s_k), latent states z = (Q, P) (rows Q_1..Q_n, P_1..P_n),
+//   q(z) = Π_k (βω_k/2π) exp(−β (P_k² + ω_k² Q_k²)/2),
+// normalised over dQ dP; ω_k are the angle frequencies of the latent Hamiltonian
+// K = Σ (P_k² + ω_k² Q_k²)/2 (in the circle coordinates of the Conventions, q̂ = √ω Q,
+// p̂ = P/√ω, the same density reads Π (βω/2π) exp(−βω_k I_k), I_k = (q̂_k² + p̂_k²)/2). For a
+// harmonic system in normal modes the exact T is then the orthogonal change to normal-mode
+// coordinates alone.
 // The flow T (latent -> physical) is symplectic, |det ∂T| = 1, so the model density of a
 // physical state is exactly p(x) = q(T⁻¹x).
 //
 // Parameters: θ = [θ_flow, s] with s = ln ω (n entries) after the flow's parameters.
 // Objectives (sums over the columns; the caller divides by the count):
 //   nll:          Σ_j −ln q(T⁻¹ x_j)                                      (maximum likelihood)
-//   free energy:  Σ_j [ln q(z_j) + β H(T(z_j))], z_j = ε_j/√(βω), ε_j ~ N(0, 1)
+//   free energy:  Σ_j [ln q(z_j) + β H(T(z_j))], Q = ε_Q/(ω√β), P = ε_P/√β, ε ~ N(0, 1)
 //                 (reparameterised latent samples; its mean is ≥ −ln Z, with equality iff the
 //                 model density is the Boltzmann density e^{−βH}/Z).
 // Zero-center layers run in evaluation mode (their moving averages, i.e. fixed translations).
@@ -41,7 +43,8 @@ DensityWorkspace make_density_workspace(const Flow& flow);
 double density_nll(const Flow& flow, ConstVecRef theta, double beta, ConstMatRef x,
                    DensityWorkspace& ws, Vec* grad);
 
-// Σ_j [ln q(z_j) + β H(T(z_j))] with z_j = ε_j/√(βω) from the standard normal EPS (2n × B).
+// Σ_j [ln q(z_j) + β H(T(z_j))] with Q = ε_Q/(ω√β), P = ε_P/√β from the standard normal EPS
+// (2n × B).
 // If GRAD is not null, the reparameterised gradient ∂/∂θ is ADDED to it.
 double density_free_energy(const Flow& flow, ConstVecRef theta, double beta,
                            const Hamiltonian& h, ConstMatRef eps, DensityWorkspace& ws,
