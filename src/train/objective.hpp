@@ -12,8 +12,8 @@
 //   likelihood    units are phase-space samples (every time sample of the data set's trajectories,
 //                 e.g. draws from the canonical ensemble); the step's global minibatch is
 //                 minibatch(seed, step) as for samples; the loss is the mean −ln p(x) in nats.
-//   free_energy   no data: units are latent samples z = ε/√(βω), ε ~ N(0, 1), column j of step
-//                 s drawn from Rng(seed, (s + 1)·2³² + j), `batch` of them per step (split over
+//   free_energy   no data: units are latent samples z = (Q, P) = (ε_Q/(ω√β), ε_P/√β),
+//                 ε ~ N(0, 1), column j of step s drawn from Rng(seed, (s + 1)·2³² + j), `batch` of them per step (split over
 //                 the ranks by shard_of); the loss is the mean of ln q(z) + β H(T(z)) for the
 //                 system's H, an upper bound on −ln Z (nats). Its test value is the same mean on
 //                 `test_samples` fixed draws (Rng(seed, 2⁶² + j)).
