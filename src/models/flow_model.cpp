@@ -15,7 +15,14 @@ struct FlowWorkspace : Model::Workspace {
 
 }  // namespace
 
-FlowModel::FlowModel(const Section& s, int dim) : flow_(make_flow(s, dim)) {}
+FlowModel::FlowModel(const Section& s, int dim)
+    : flow_(make_flow(s, dim)),
+      harmonic_(s.get_choice("latent", {"none", "harmonic"}, "none") == "harmonic") {}
+
+void FlowModel::init_params(Rng& rng, VecRef theta) const {
+  flow_->init_params(rng, theta.head(flow_->n_params()));
+  if (harmonic_) theta.tail(flow_->n()).setZero();
+}
 
 std::unique_ptr<Model::Workspace> FlowModel::make_workspace() const {
   auto ws = std::make_unique<FlowWorkspace>();
@@ -37,12 +44,13 @@ double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, Workspace& w
                                   double* grad) const {
   auto& ws = static_cast<FlowWorkspace&>(w);
   ws.z.resize(dim(), x.cols());
-  flow_->inverse(theta, x, ws.z, ws.cache, FlowMode::eval);
+  const auto tf = theta.head(flow_->n_params());
+  flow_->inverse(tf, x, ws.z, ws.cache, FlowMode::eval);
   const double l = action_loss(ws.z, grad ? &ws.gz : nullptr);
   if (grad) {
     ws.gx.resize(dim(), x.cols());
     ws.dtheta.setZero(n_params());
-    flow_->inverse_backward(theta, ws.cache, ws.gz, ws.gx, ws.dtheta);
+    flow_->inverse_backward(tf, ws.cache, ws.gz, ws.gx, ws.dtheta.head(flow_->n_params()));
     Eigen::Map<Vec>(grad, n_params()) += ws.dtheta;
   }
   return l;

@@ -26,6 +26,10 @@ Fput::Fput(const FputParams& params) : p_(params) {
         p_.energy_scale_min, "must be >= 0");
   check(std::isfinite(p_.energy_scale_max) && p_.energy_scale_max >= p_.energy_scale_min,
         "energy_scale_max", p_.energy_scale_max, "must be >= energy_scale_min");
+  check(std::isfinite(p_.temperature) && p_.temperature >= 0, "temperature", p_.temperature,
+        "must be >= 0");
+  check(p_.temperature == 0 || (p_.alpha == 0 && p_.beta == 0), "temperature", p_.temperature,
+        "the canonical sampler is exact only for the linear chain: needs alpha = beta = 0");
 
   const int n = p_.n;
   omega_.resize(n);
@@ -151,13 +155,26 @@ std::map<std::string, double> Fput::parameters() const {
                                   {"energy_scale_max", p_.energy_scale_max}};
   for (std::size_t k = 0; k < p_.mode_energies.size(); ++k)
     m["mode_energy_" + std::to_string(k)] = p_.mode_energies[k];
+  if (p_.temperature > 0) m["temperature"] = p_.temperature;
   return m;
 }
 
 Vec Fput::sample(Rng& rng) const {
   const int n = p_.n;
-  const double s = rng.uniform(p_.energy_scale_min, p_.energy_scale_max);
   Vec Q = Vec::Zero(n), P = Vec::Zero(n);
+  if (p_.temperature > 0) {
+    const double st = std::sqrt(p_.temperature);
+    for (int k = 0; k < n; ++k) {
+      if (!(omega_[k] > 0)) continue;
+      Q[k] = st / omega_[k] * rng.normal();
+      P[k] = st * rng.normal();
+    }
+    Vec x(2 * n);
+    x.head(n).noalias() = U_.transpose() * Q;
+    x.tail(n).noalias() = U_.transpose() * P;
+    return x;
+  }
+  const double s = rng.uniform(p_.energy_scale_min, p_.energy_scale_max);
   for (int k = 0; k < n; ++k) {
     const double w = omega_[k];
     if (!(w > 0)) continue;

@@ -24,6 +24,10 @@ struct FputParams {
   std::vector<double> mode_energies{};
   double energy_scale_min = 1.0;  // the sampler scales all E_k by s ~ U[min, max), 0 <= min <= max
   double energy_scale_max = 1.0;
+  // > 0: the sampler draws from the canonical ensemble e^{−H/T} of the linear chain instead
+  // (exact; needs α = β = 0): Q_k ~ N(0, T/ω_k²), P_k ~ N(0, T) for ω_k > 0, zero-frequency rows
+  // 0. 0 (default): the mode-energy sampler.
+  double temperature = 0.0;
 };
 
 class Fput final : public System {
@@ -65,6 +69,8 @@ class Fput final : public System {
   // Q_k = √(2 s E_k)/ω_k cos φ_k, P_k = −√(2 s E_k) sin φ_k; zero-frequency rows get Q = P = 0
   // (zero total momentum and centre of mass). Returns q = Uᵀ Q, p = Uᵀ P. The E_k are energies of
   // the linear chain: H equals s Σ E_k only when α = β = 0.
+  // With temperature > 0 see FputParams::temperature (2 normal draws per non-zero mode, in row
+  // order, Q_k then P_k).
   Vec sample(Rng& rng) const override;
 
  private:

@@ -100,6 +100,7 @@ std::unique_ptr<System> make_fput(const Section& s) {
   p.energy_scale_max = s.get_non_negative("energy_scale_max", p.energy_scale_max);
   s.require(p.energy_scale_max >= p.energy_scale_min, "energy_scale_max",
             "must be >= energy_scale_min");
+  if (s.has("temperature")) p.temperature = s.get_non_negative("temperature");
   return std::make_unique<Fput>(p);
 }
 

@@ -22,7 +22,8 @@ std::vector<std::string> system_names();
 //   nbody:        bodies, dim, G, masses (list; empty = all 1), r_min, r_max, velocity_noise
 //                 (defaults for 2 and 3 bodies; read only when present otherwise), zero_momentum
 //   fput:         n, alpha, beta, boundary ("periodic" | "fixed"), mode_energies (list; empty =
-//                 the default), energy_scale_min, energy_scale_max
+//                 the default), energy_scale_min, energy_scale_max, temperature (read only when
+//                 present; > 0: canonical sampler of the linear chain)
 //   henon_heiles: energy
 // Throws ConfigError naming the key for invalid values.
 std::unique_ptr<System> make_system(const Section& s);

@@ -9,6 +9,8 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "data/trajectory_file.hpp"
+#include "flows/density.hpp"
+#include "models/flow_model.hpp"
 #include "train/batches.hpp"
 #include "train/chunked_loss.hpp"
 
@@ -309,16 +311,205 @@ class FrameObjective final : public Objective {
   }
 };
 
+// ---- density estimation -------------------------------------------------------------------
+
+const FlowModel& harmonic_flow(const Model& m, const std::string& kind) {
+  const auto* f = dynamic_cast<const FlowModel*>(&m);
+  if (!f || !f->has_harmonic_latent())
+    throw ConfigError("objective kind = \"" + kind +
+                      "\" needs [model] kind = \"flow\" with latent = \"harmonic\"");
+  return *f;
+}
+
+// Σ over the columns [0, ncols) in fixed chunks of CHUNK columns, one OpenMP task each, of
+// F(first, count, workspace, grad or null); chunk results added in chunk order, so the sum does
+// not depend on the thread count.
+class DensityChunks {
+ public:
+  DensityChunks(const FlowModel& m, long chunk) : model_(m), chunk_(std::max(1L, chunk)) {
+    for (int t = 0; t < omp_get_max_threads(); ++t)
+      ws_.push_back(make_density_workspace(m.flow()));
+  }
+  template <class F>
+  double operator()(long ncols, F f, Vec* grad) {
+    const long nc = (ncols + chunk_ - 1) / chunk_;
+    loss_.assign(static_cast<std::size_t>(nc), 0.0);
+    if (grad) g_.setZero(model_.n_params(), nc);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long c = 0; c < nc; ++c) {
+      const long first = c * chunk_, count = std::min(chunk_, ncols - first);
+      Vec* gc = nullptr;
+      Vec gcol;
+      if (grad) {
+        gcol.setZero(model_.n_params());
+        gc = &gcol;
+      }
+      loss_[static_cast<std::size_t>(c)] =
+          f(first, count, ws_[static_cast<std::size_t>(omp_get_thread_num())], gc);
+      if (grad) g_.col(c) = gcol;
+    }
+    double s = 0;
+    for (double l : loss_) s += l;
+    if (grad) {
+      grad->setZero(model_.n_params());
+      for (long c = 0; c < nc; ++c) *grad += g_.col(c);
+    }
+    return s;
+  }
+
+ private:
+  const FlowModel& model_;
+  long chunk_;
+  std::vector<DensityWorkspace> ws_;
+  std::vector<double> loss_;
+  Mat g_;
+};
+
+// Mean −ln p(x) over samples (the states of the data set; dxdt is not used).
+class LikelihoodObjective final : public Objective {
+ public:
+  LikelihoodObjective(const FlowModel& m, const TrajectoryFileInfo& info, const ObjectiveOptions& o,
+                      int rank, int size)
+      : model_(m), opt_(o), path_(info.path), n_time_(info.n_time), chunks_(m, o.chunk) {
+    train_ = load_shard(info, info.train, rank, size);
+    test_ = load_shard(info, info.test, rank, size);
+    train_.dxdt.resize(0, 0);
+    test_.dxdt.resize(0, 0);
+    batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
+  }
+
+  double step_sum(const Vec& theta, long step, Vec* grad) override {
+    const std::int64_t first = train_.first_traj * n_time_;
+    const auto idx = minibatch(opt_.seed, step, n_train(), batch_);
+    const auto lo = std::lower_bound(idx.begin(), idx.end(), first);
+    const auto hi = std::lower_bound(idx.begin(), idx.end(), first + train_.x.cols());
+    const long nb = hi - lo;
+    xb_.resize(model_.dim(), nb);
+    for (long j = 0; j < nb; ++j) xb_.col(j) = train_.x.col(lo[j] - first);
+    return sum(theta, xb_, grad);
+  }
+  double step_norm(long) const override { return 1.0 / static_cast<double>(batch_); }
+  double test_sum(const Vec& theta) override { return sum(theta, test_.x, nullptr); }
+  double test_norm() const override {
+    return n_test() > 0 ? 1.0 / static_cast<double>(n_test()) : std::nan("");
+  }
+  std::int64_t n_train() const override { return train_.n_global_traj * n_time_; }
+  std::int64_t n_test() const override { return test_.n_global_traj * n_time_; }
+  std::string describe() const override {
+    return fmt("likelihood (beta = %g): %lld train / %lld test samples (%s); batch %lld",
+               opt_.beta, static_cast<long long>(n_train()), static_cast<long long>(n_test()),
+               path_.c_str(), static_cast<long long>(batch_));
+  }
+
+ private:
+  const FlowModel& model_;
+  ObjectiveOptions opt_;
+  std::string path_;
+  std::int64_t n_time_, batch_ = 0;
+  LocalData train_, test_;
+  DensityChunks chunks_;
+  Mat xb_;
+
+  double sum(const Vec& theta, const Mat& x, Vec* grad) {
+    return chunks_(
+        x.cols(),
+        [&](long first, long count, DensityWorkspace& ws, Vec* g) {
+          return density_nll(model_.flow(), theta, opt_.beta, x.middleCols(first, count), ws, g);
+        },
+        grad);
+  }
+};
+
+constexpr std::uint64_t kFreeEnergyTestStream = std::uint64_t{1} << 62;
+
+// Mean of ln q(z) + β H(T(z)) over reparameterised latent samples.
+class FreeEnergyObjective final : public Objective {
+ public:
+  FreeEnergyObjective(const FlowModel& m, const Hamiltonian& h, const ObjectiveOptions& o,
+                      int rank, int size)
+      : model_(m), h_(h), opt_(o), rank_(rank), size_(size), chunks_(m, o.chunk) {}
+
+  double step_sum(const Vec& theta, long step, Vec* grad) override {
+    const Shard sh = shard_of(opt_.batch, rank_, size_);
+    return sum(theta, sh, [&](std::int64_t j) {
+      return (static_cast<std::uint64_t>(step) + 1) << 32 | static_cast<std::uint64_t>(j);
+    }, grad);
+  }
+  double step_norm(long) const override { return 1.0 / static_cast<double>(opt_.batch); }
+  double test_sum(const Vec& theta) override {
+    const Shard sh = shard_of(opt_.test_samples, rank_, size_);
+    return sum(theta, sh, [](std::int64_t j) { return kFreeEnergyTestStream + j; }, nullptr);
+  }
+  double test_norm() const override {
+    return opt_.test_samples > 0 ? 1.0 / static_cast<double>(opt_.test_samples) : std::nan("");
+  }
+  std::int64_t n_train() const override { return opt_.batch; }
+  std::int64_t n_test() const override { return opt_.test_samples; }
+  std::string describe() const override {
+    return fmt("free energy of H (beta = %g): %lld latent samples per step, test estimate on "
+               "%lld fixed samples",
+               opt_.beta, static_cast<long long>(opt_.batch),
+               static_cast<long long>(opt_.test_samples));
+  }
+
+ private:
+  const FlowModel& model_;
+  const Hamiltonian& h_;
+  ObjectiveOptions opt_;
+  int rank_, size_;
+  DensityChunks chunks_;
+
+  template <class Stream>
+  double sum(const Vec& theta, const Shard& sh, Stream stream, Vec* grad) {
+    const long dim = model_.dim();
+    return chunks_(
+        static_cast<long>(sh.size()),
+        [&](long first, long count, DensityWorkspace& ws, Vec* g) {
+          Mat eps(dim, count);
+          for (long j = 0; j < count; ++j) {
+            Rng rng(opt_.seed, stream(sh.begin + first + j));
+            for (long i = 0; i < dim; ++i) eps(i, j) = rng.normal();
+          }
+          return density_free_energy(model_.flow(), theta, opt_.beta, h_, eps, ws, g);
+        },
+        grad);
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<Objective> make_objective(const Model& model, const TrajectoryFileInfo& info,
                                           const ObjectiveOptions& options, int rank, int size) {
+  if (options.kind == "free_energy")
+    throw ConfigError("objective kind = \"free_energy\" reads no data (make_free_energy_objective)");
+  if (options.kind == "likelihood") {
+    const FlowModel& f = harmonic_flow(model, options.kind);
+    if (info.train.empty()) throw IoError(info.path + ": the training split is empty");
+    return std::make_unique<LikelihoodObjective>(f, info, options, rank, size);
+  }
+  if (!options.kind.empty()) throw ConfigError("unknown objective kind \"" + options.kind + "\"");
   if (info.train.empty()) throw IoError(info.path + ": the training split is empty");
   if (model.trains_on_frames())
     return std::make_unique<FrameObjective>(model, info, options, rank, size);
   if (model.trains_on_trajectories())
     return std::make_unique<TrajectoryObjective>(model, info, options, rank, size);
   return std::make_unique<SampleObjective>(model, info, options, rank, size);
+}
+
+}  // namespace hnn
+
+
+namespace hnn {
+
+std::unique_ptr<Objective> make_free_energy_objective(const Model& model, const Hamiltonian& h,
+                                                      const ObjectiveOptions& options, int rank,
+                                                      int size) {
+  const FlowModel& f = harmonic_flow(model, "free_energy");
+  if (h.dim() != f.dim())
+    throw ConfigError("objective kind = \"free_energy\": the system has dimension " +
+                      std::to_string(h.dim()) + ", the model " + std::to_string(f.dim()));
+  if (options.batch <= 0) throw ConfigError("objective kind = \"free_energy\" needs batch > 0");
+  return std::make_unique<FreeEnergyObjective>(f, h, options, rank, size);
 }
 
 }  // namespace hnn

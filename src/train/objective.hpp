@@ -11,6 +11,16 @@
 //   frames        (Model::frame_loss; pixel models): units are frame triples (f_k, f_{k+1},
 //                 f_{k+2}) of a trajectory, k = 0..n_time−3; minibatches as for samples; the
 //                 mean is over the triples of the batch.
+// Density estimation (flows/density.hpp; [model] kind = "flow" with latent = "harmonic"):
+//   likelihood    units are phase-space samples (every time sample of the data set's trajectories,
+//                 e.g. draws from the canonical ensemble); the step's global minibatch is
+//                 minibatch(seed, step) as for samples; the loss is the mean −ln p(x) in nats.
+//   free_energy   no data: units are latent samples z = (Q, P) = (ε_Q/(ω√β), ε_P/√β),
+//                 ε ~ N(0, 1), column j of step s drawn from Rng(seed, (s + 1)·2³² + j), `batch` of them per step (split over
+//                 the ranks by shard_of); the loss is the mean of ln q(z) + β H(T(z)) for the
+//                 system's H, an upper bound on −ln Z (nats). Its test value is the same mean on
+//                 `test_samples` fixed draws (Rng(seed, 2⁶² + j)).
+// Both sum over fixed chunks of `chunk` columns (one OpenMP task each, added in chunk order).
 // Each rank reads only its shard of the trajectories and sums over the units of the global
 // minibatch that it holds; the trainer allreduces the sums. All draws are functions of (seed,
 // step, unit index) alone, so the result does not depend on the rank or thread count, and a
@@ -24,6 +34,7 @@
 #include "core/types.hpp"
 #include "data/trajectory_reader.hpp"
 #include "models/model.hpp"
+#include "systems/system.hpp"
 
 namespace hnn {
 
@@ -32,6 +43,9 @@ struct ObjectiveOptions {
   long batch = 0;   // units per step (samples or trajectories); 0 = all
   long chunk = 256;  // samples per thread chunk (samples objective)
   long times = 0;   // time samples per trajectory and step (trajectories objective); 0 = all
+  std::string kind;  // "" (by the model: samples | trajectories), "likelihood", "free_energy"
+  double beta = 1.0;      // inverse temperature (likelihood, free_energy)
+  long test_samples = 0;  // free_energy: latent samples of the test estimate
 };
 
 class Objective {
@@ -53,8 +67,15 @@ class Objective {
 };
 
 // Reads this rank's shard of the training and test trajectories. Throws IoError when the
-// training split is empty.
+// training split is empty, ConfigError when options.kind = "likelihood" and the model is not a
+// flow with a harmonic latent (or options.kind = "free_energy": see below).
 std::unique_ptr<Objective> make_objective(const Model& model, const TrajectoryFileInfo& info,
                                           const ObjectiveOptions& options, int rank, int size);
+
+// The free_energy objective of H (options.batch > 0 latent samples per step). Throws ConfigError
+// unless the model is a flow with a harmonic latent of H's dimension. H must outlive it.
+std::unique_ptr<Objective> make_free_energy_objective(const Model& model, const Hamiltonian& h,
+                                                      const ObjectiveOptions& options, int rank,
+                                                      int size);
 
 }  // namespace hnn

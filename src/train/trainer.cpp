@@ -20,6 +20,7 @@
 #include "nn/clip.hpp"
 #include "nn/schedule.hpp"
 #include "parallel/mpi.hpp"
+#include "systems/registry.hpp"
 #include "train/checkpoint.hpp"
 #include "train/objective.hpp"
 #include "train/signals.hpp"
@@ -65,13 +66,23 @@ struct Settings {
   AdamOptions adam;
   LrSchedule schedule;  // lr and its schedule
   std::string resolved, source;
+  // [objective] (read only when the section is present): kind "auto" = by the model.
+  std::string objective = "auto";
+  double beta = 1.0;
+  long test_samples = 0;
 };
 
 Settings read_settings(Config& cfg, const TrainRequest& req) {
   Settings s;
   s.source = cfg.source();
-  Section data = cfg.section("data");
-  s.data_path = data.get_string("path");
+  if (cfg.has_section("objective")) {
+    Section ob = cfg.section("objective");
+    s.objective = ob.get_choice("kind", {"auto", "likelihood", "free_energy"}, "auto");
+    if (s.objective != "auto") s.beta = ob.get_positive("beta", 1.0);
+    if (s.objective == "free_energy") s.test_samples = ob.get_count("test_samples", 4096, 0);
+  }
+  // free_energy reads no data: the [system] section gives H.
+  if (s.objective != "free_energy") s.data_path = cfg.section("data").get_string("path");
   Section tr = cfg.section("train");
   s.steps = tr.get_count("steps");
   s.batch = tr.get_count("batch", 0, 0);
@@ -133,13 +144,22 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   std::unique_ptr<Model> model;
   TrajectoryFileInfo info;
   std::unique_ptr<Objective> objective;
+  std::unique_ptr<System> system;  // free_energy: the H of the bound
   run_collective(comm, [&] {
     Config cfg = Config::from_file(req.input, req.overrides);
-    cfg.check_sections({"data", "model", "train", "checkpoint", "output"});
+    cfg.check_sections({"data", "model", "train", "checkpoint", "output", "objective", "system"});
     set = read_settings(cfg, req);
-    info = read_trajectory_info(set.data_path);
+    if (set.objective == "free_energy") {
+      system = make_system(cfg.section("system"));
+      info.system = system->name();
+      info.dim = system->dim();
+      if (set.batch == 0) cfg.section("train").fail("batch", "free_energy needs batch > 0");
+    } else {
+      info = read_trajectory_info(set.data_path);
+    }
     model = make_model(cfg.section("model"), static_cast<int>(info.dim), info.frame_pixels());
-    if (model->trains_on_trajectories()) set.times = cfg.section("train").get_count("times", 0, 0);
+    if (model->trains_on_trajectories() && set.objective == "auto")
+      set.times = cfg.section("train").get_count("times", 0, 0);
     cfg.check_all_used();
     set.resolved = cfg.resolved_text();
     if (rank == 0 && req.restart.empty() && fs::exists(set.output) && !req.overwrite)
@@ -147,8 +167,17 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   });
   auto t0 = Clock::now();
   run_collective(comm, [&] {
-    const ObjectiveOptions opt{set.seed, set.batch, set.chunk, set.times};
-    objective = make_objective(*model, info, opt, rank, size);
+    ObjectiveOptions opt;
+    opt.seed = set.seed;
+    opt.batch = set.batch;
+    opt.chunk = set.chunk;
+    opt.times = set.times;
+    opt.kind = set.objective == "auto" ? "" : set.objective;
+    opt.beta = set.beta;
+    opt.test_samples = set.test_samples;
+    objective = set.objective == "free_energy"
+                    ? make_free_energy_objective(*model, *system, opt, rank, size)
+                    : make_objective(*model, info, opt, rank, size);
   });
   timer.add("read data", t0);
   const Provenance prov = collect_provenance(comm, req.command_line);
