@@ -14,6 +14,13 @@
                                                         Poincaré section x_I = 0 (upward) of a
                                                         data set or of true and learned
                                                         rollouts (default q1 = 0, (q2, p2))
+  hnn_plot.py flow    MODEL.h5 DATA.h5 [--traj I ...] [-o f.png]
+                                                        a canonical flow's latent variables on
+                                                        data trajectories (default the first 3
+                                                        test ones): (q̂_i, p̂_i) per plane (circles
+                                                        for action-angle variables) and the
+                                                        actions r_i = (q̂_i² + p̂_i²)/2 over time
+                                                        (runs `hnn predict`)
   hnn_plot.py heatmap SUMMARY.h5 --x COL --y COL [--value metric.energy_mse] [-o h.png]
                                                         sweep heat map (hnn summarize output)
   hnn_plot.py run     DIR [-o DIR/plots]                 all of the above for a pipeline
@@ -215,6 +222,63 @@ def loss(paths, out, pdf):
     return save(fig, out, pdf)
 
 
+def flow(model, data, out, pdf, trajs=None, hnn=None):
+    """Latent planes and actions of a flow model along data trajectories (via `hnn predict`)."""
+    import subprocess
+    import tempfile
+    hnn = hnn_executable(hnn)
+    if hnn is None:
+        sys.exit("hnn_plot: error: flow needs the hnn executable (set HNN or build build/hnn)")
+    with h5py.File(data, "r") as f:
+        x, t = f["trajectories/x"], f["trajectories/t"][...]
+        test = f["split/test"][...] if "split/test" in f else np.arange(0)
+        if trajs is None:
+            trajs = list(test[:3]) if len(test) else [0, 1, 2][: x.shape[0]]
+        for i in trajs:
+            if not 0 <= i < x.shape[0]:
+                sys.exit(f"hnn_plot: error: {data}: no trajectory {i} (it has {x.shape[0]})")
+        xs = np.stack([x[i] for i in trajs])  # (n_traj, n_time, dim)
+        tt = np.stack([t[i] if t.ndim == 2 else t for i in trajs])
+    n_traj, n_time, dim = xs.shape
+    with tempfile.TemporaryDirectory() as d:
+        states = os.path.join(d, "states.h5")
+        with h5py.File(states, "w") as s_:
+            s_["states"] = xs.reshape(-1, dim)
+        pred = os.path.join(d, "pred.h5")
+        r = subprocess.run([hnn, "predict", model, states, "-o", pred], capture_output=True,
+                           text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+        if r.returncode != 0:
+            sys.exit(f"hnn_plot: error: hnn predict {model}: {r.stderr.strip()}")
+        with h5py.File(pred, "r") as f:
+            if "latent" not in f:
+                sys.exit(f"hnn_plot: error: {model} is not a flow model (no /latent from predict)")
+            z = f["latent"][...].reshape(n_traj, n_time, dim)
+            act = f["actions"][...].reshape(n_traj, n_time, dim // 2)
+    n = dim // 2
+    fig, axes = plt.subplots(2, n, figsize=(2.6 * n + 1, 5.6), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i in range(n):
+        ax = axes[0, i]
+        for k in range(n_traj):
+            ax.plot(z[k, :, i], z[k, :, n + i], ".", ms=1.5, color=colors[k % len(colors)],
+                    label=f"trajectory {trajs[k]}")
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_xlabel(f"q̂{i + 1} (latent)")
+        ax.set_ylabel(f"p̂{i + 1} (latent)")
+        ax.set_title(f"plane {i + 1}", fontsize=9)
+        ax = axes[1, i]
+        for k in range(n_traj):
+            ax.plot(tt[k], act[k, :, i], color=colors[k % len(colors)], lw=1)
+        ax.set_xlabel("time t (system units)")
+        ax.set_ylabel(f"action r{i + 1} = (q̂² + p̂²)/2")
+    axes[0, 0].legend(fontsize=7, loc="best")
+    fig.suptitle("Canonical flow: latent planes (circles = action-angle) and actions along "
+                 "data trajectories", fontsize=10)
+    with h5py.File(model, "r") as f:
+        caption(fig, [model, data], f)
+    return save(fig, out, pdf)
+
+
 def heatmap(path, xcol, ycol, value, out, pdf, log=True):
     with h5py.File(path, "r") as f:
         check_format(f, path, "hnn-summary")
@@ -374,6 +438,10 @@ def main():
     p.add_argument("--value", default="metric.energy_mse")
     p.add_argument("--linear", action="store_true", help="linear colour scale (default log10)")
     p.add_argument("-o", default="heatmap.png")
+    p = add("flow"); p.add_argument("model"); p.add_argument("data")
+    p.add_argument("--traj", type=int, nargs="+", help="trajectory indices (default: 3 test ones)")
+    p.add_argument("--hnn", help="the hnn executable (default $HNN or build/hnn)")
+    p.add_argument("-o", default="flow.png")
     p = add("poincare"); p.add_argument("file"); p.add_argument("-o", default="poincare.png")
     p.add_argument("--section", type=int, default=0,
                    help="state index whose upward zero crossing defines the section (0 = q1)")
@@ -389,6 +457,8 @@ def main():
         loss(a.models, a.o, a.pdf)
     elif a.cmd == "heatmap":
         heatmap(a.summary, a.x, a.y, a.value, a.o, a.pdf, log=not a.linear)
+    elif a.cmd == "flow":
+        flow(a.model, a.data, a.o, a.pdf, a.traj, a.hnn)
     elif a.cmd == "poincare":
         poincare(a.file, a.o, a.pdf, a.section, a.plane)
     elif a.cmd == "run":

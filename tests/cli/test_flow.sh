@@ -82,4 +82,13 @@ expect_error "unknown layer" "\[model\] layers = .*unknown layer 'swirl'" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set 'model.layers="linear swirl"' --set output.path=bad.h5
 [[ ! -e bad.h5 ]] || fail "a model file was left behind"
+# The flow picture: latent planes and actions along three test trajectories (via hnn predict).
+if HNN="$HNN" $PY "$SRC/scripts/hnn_plot.py" flow flow.h5 hc.h5 -o flow.png >plot.txt 2>&1 &&
+   $PY -c 'import matplotlib.image as m, sys; a = m.imread(sys.argv[1]); sys.exit(0 if a.shape[0] > 300 and a.shape[1] > 1000 else 1)' flow.png; then
+  pass "hnn_plot.py flow"
+else
+  fail "hnn_plot.py flow: $(cat plot.txt)"
+fi
+expect_error "flow plot of a non-flow file" "not a flow model|predict" \
+  $PY "$SRC/scripts/hnn_plot.py" flow hc.h5 hc.h5 -o bad.png
 finish
