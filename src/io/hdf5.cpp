@@ -252,15 +252,18 @@ void Dataset::io_rows(void* data, hid_t type, hsize_t begin, hsize_t count, bool
                   " rows)");
   Handle fspace(H5Dget_space(h_.id()), H5Sclose);
   const hsize_t n_mem = count * row_size();
-  const hsize_t mem_dims = std::max<hsize_t>(n_mem, 1);
-  Handle mspace(H5Screate_simple(1, &mem_dims, nullptr), H5Sclose);
+  // The memory space has the shape of the selected block of rows: with the same shape on both
+  // sides HDF5 maps chunks by hyperslab; a flat memory space makes it iterate element by element
+  // (a quarter of `hnn generate`'s single-thread time went there).
+  std::vector<hsize_t> start(std::max<std::size_t>(shape_.size(), 1), 0), cnt = shape_;
+  if (cnt.empty()) cnt.push_back(1);
+  cnt[0] = std::max<hsize_t>(count, 1);
+  Handle mspace(H5Screate_simple(static_cast<int>(cnt.size()), cnt.data(), nullptr), H5Sclose);
   if (count == 0 || n_mem == 0) {
     H5Sselect_none(fspace.id());
     H5Sselect_none(mspace.id());
   } else if (!shape_.empty()) {
-    std::vector<hsize_t> start(shape_.size(), 0), cnt = shape_;
     start[0] = begin;
-    cnt[0] = count;
     check(H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, start.data(), nullptr, cnt.data(),
                               nullptr),
           where_ + ": bad selection", 0);
