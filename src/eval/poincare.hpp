@@ -17,7 +17,10 @@
 // g = x_c − value changes sign in the wanted direction (up: g0 < 0 <= g1; down: g0 > 0 >= g1)
 // the crossing time is the root of the cubic Hermite interpolant of g built from the states
 // and the field at both samples (hermite_root), and the full state there is the Hermite
-// interpolant of x (error O(sample_dt⁴) on top of the integrator's). OpenMP over orbits, one
+// interpolant of x (error O(sample_dt⁴) on top of the integrator's). One integrate() call per
+// orbit (so the steps do not depend on sample_dt): it holds the orbit's samples in memory,
+// (t_end/sample_dt + 1)·dim·8 bytes per thread (32 MB for dim 4, t_end = 1e4, sample_dt = 0.01).
+// OpenMP over orbits, one
 // Philox stream per orbit: the output depends on the inputs alone, not on the thread count.
 // Under MPI rank 0 does all the work (orbits are cheap); the other ranks wait in the collective
 // error agreement.
