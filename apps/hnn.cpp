@@ -11,6 +11,7 @@
 #include "data/generate.hpp"
 #include "data/import.hpp"
 #include "eval/evaluate.hpp"
+#include "eval/poincare.hpp"
 #include "eval/predict.hpp"
 #include "eval/summarize.hpp"
 #include "io/provenance.hpp"
@@ -170,6 +171,32 @@ int main(int argc, char** argv) {
                "Flow models: the states are latent (q̂, p̂); write T(states) as /physical. "
                "Without it a flow writes T⁻¹(states) as /latent; both write /actions, /angles");
 
+  // hnn poincare
+  hnn::PoincareRequest pcq;
+  pcq.command_line = command_line;
+  auto* pc = app.add_subcommand(
+      "poincare",
+      "Poincaré section: integrate orbits of a system (or of a trained model's vector field, "
+      "--model) with dopri5 and write the crossings of x[coordinate] = value (cubic Hermite "
+      "root between dense-output samples); writes HDF5. Runs on rank 0 only under MPI.");
+  pc->add_option("input", pcq.input,
+                 "Input file (TOML): [system]; [integrator] name = dopri5, rtol, atol (1e-10); "
+                 "[poincare] n_orbits, t_end, sample_dt (0.01), coordinate (0), value (0), "
+                 "direction (up | down | both; sign of dx[coordinate]/dt, default up), seed (0); "
+                 "[output] path")
+      ->required()
+      ->check(CLI::ExistingFile);
+  pc->add_option("--set", pcq.overrides,
+                 "Override an input value: section.key=value (repeatable)")
+      ->take_all();
+  pc->add_option("-o,--output", pcq.output,
+                 "Output file (HDF5; overrides [output] path): /poincare/crossings (n, dim), "
+                 "/poincare/orbit, /poincare/time, /poincare/energy (true H), /poincare/initial");
+  pc->add_option("--model", pcq.model,
+                 "Integrate this trained model's vector field instead of the system's; the "
+                 "system still draws the initial states and gives the true H");
+  pc->add_flag("--overwrite", pcq.overwrite, "Replace the output file if it exists");
+
   // hnn summarize
   hnn::SummarizeRequest smq;
   smq.command_line = command_line;
@@ -227,6 +254,15 @@ int main(int argc, char** argv) {
         std::printf("hnn predict: wrote %s (%s model, %ld states x %ld components%s)\n",
                     s.output.c_str(), s.model.c_str(), s.n, s.dim,
                     s.has_energy ? ", with H and its gradient" : "");
+    } else if (pc->parsed()) {
+      const auto s = hnn::poincare(pcq, MPI_COMM_WORLD);
+      if (rank == 0)
+        std::printf("hnn poincare: wrote %s\n  system %s, model %s, %ld orbits, %ld crossings of "
+                    "x[%ld] = %g (%s; at least %ld per orbit), max relative |H - H0| %.3e, "
+                    "%.2f s\n",
+                    s.output.c_str(), s.system.c_str(), s.model.c_str(), s.n_orbits,
+                    s.n_crossings, s.coordinate, s.value, s.direction.c_str(), s.min_per_orbit,
+                    s.max_energy_error, s.seconds);
     } else if (sm->parsed()) {
       const auto s = hnn::summarize(smq, MPI_COMM_WORLD);
       if (rank == 0)

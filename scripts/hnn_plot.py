@@ -10,10 +10,12 @@
   hnn_plot.py loss    MODEL.h5|CKPT.h5|RUN_DIR ... [-o l.png]  train/test loss from /history
                                                         (a run directory: its model.h5, else
                                                         its newest checkpoint)
-  hnn_plot.py poincare DATA.h5|EVAL.h5 [--section I] [--plane J K] [-o p.png]
+  hnn_plot.py poincare DATA.h5|EVAL.h5|POINCARE.h5 [--section I] [--plane J K] [-o p.png]
                                                         Poincaré section x_I = 0 (upward) of a
                                                         data set or of true and learned
-                                                        rollouts (default q1 = 0, (q2, p2))
+                                                        rollouts (default q1 = 0, (q2, p2)),
+                                                        or the crossings `hnn poincare` wrote
+                                                        (its section; --section is ignored)
   hnn_plot.py flow    MODEL.h5 DATA.h5 [--traj I ...] [-o f.png]
                                                         a canonical flow's latent variables on
                                                         data trajectories (default the first 3
@@ -363,17 +365,19 @@ def crossings(x, i, j, k):
 
 def poincare(path, out, pdf, section=0, plane=None):
     """Poincaré section of a data set (trajectories/x) or of an evaluation (true and learned
-    rollouts side by side)."""
+    rollouts side by side), or the crossings of `hnn poincare` (/poincare/crossings)."""
     with h5py.File(path, "r") as f:
         fmt = attr(f, "format")
+        if fmt == "hnn-poincare":
+            return poincare_crossings(f, path, out, pdf, plane)
         if fmt == "hnn-trajectories":
             sets = [("data", f["trajectories/x"][...])]
         elif fmt == "hnn-evaluation":
             sets = [("true", f["rollouts/x_true"][...]),
                     (f"learned ({attr(f, 'model')})", f["rollouts/x_learned"][...])]
         else:
-            sys.exit(f"hnn_plot: error: {path}: format '{fmt}': need a trajectory data set or "
-                     "an evaluation")
+            sys.exit(f"hnn_plot: error: {path}: format '{fmt}': need a trajectory data set, "
+                     "an evaluation or an hnn poincare output")
         dim = sets[0][1].shape[2]
         dof = dim // 2
         if dof < 2:
@@ -394,6 +398,38 @@ def poincare(path, out, pdf, section=0, plane=None):
         fig.suptitle(f"Poincaré section {names[section]} = 0 (upward), {attr(f, 'system')}",
                      fontsize=11)
         caption(fig, path, f)
+    return save(fig, out, pdf)
+
+
+def poincare_crossings(f, path, out, pdf, plane=None):
+    """The crossings stored by `hnn poincare`, one colour per orbit."""
+    g = f["poincare"]
+    x, orbit = g["crossings"][...], g["orbit"][...]
+    dim = x.shape[1]
+    dof = dim // 2
+    if dof < 2:
+        sys.exit(f"hnn_plot: error: {path}: a Poincaré section needs at least 2 degrees of "
+                 f"freedom (this system has {dof})")
+    c = int(g.attrs["coordinate"])
+    names = [f"q{n + 1}" for n in range(dof)] + [f"p{n + 1}" for n in range(dof)]
+    if plane:
+        j, k = plane
+    else:  # the other (q, p) pair than the section's
+        n0 = c % dof
+        other = 1 if n0 == 0 else 0
+        j, k = other, dof + other
+    fig, ax = plt.subplots(figsize=(5.6, 5))
+    for n in np.unique(orbit):
+        p = x[orbit == n]
+        ax.plot(p[:, j], p[:, k], ".", ms=1.5, color=f"C{n % 10}")
+    sattr = lambda k: (lambda v: v.decode() if isinstance(v, bytes) else str(v))(g.attrs[k])
+    model = sattr("model") or "true dynamics"
+    ax.set_title(f"{model}: {len(x)} crossings of {int(g.attrs['n_orbits'])} orbits", fontsize=10)
+    ax.set_xlabel(f"{names[j]} (system units)")
+    ax.set_ylabel(f"{names[k]} (system units)")
+    fig.suptitle(f"Poincaré section {names[c]} = {float(g.attrs['value']):g} "
+                 f"({sattr('direction')}), {attr(f, 'system')}", fontsize=11)
+    caption(fig, path, f)
     return save(fig, out, pdf)
 
 
