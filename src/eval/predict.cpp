@@ -62,6 +62,32 @@ void predict_flow(const LoadedModel& m, const Mat& x, const PredictRequest& req,
   write_rows(f, "/angles", angles);
 }
 
+// A vector field model: the field at the states, and H and ∇H when the model has an energy.
+void predict_field(const LoadedModel& m, const Mat& x, const h5::File& f) {
+  const Model& model = *m.model;
+  const long n = x.cols(), dim = model.dim(), chunks = (n + kChunk - 1) / kChunk;
+  const bool energy = model.has_energy();
+  Mat field(dim, n), h(1, energy ? n : 0), g(dim, energy ? n : 0);
+  std::vector<std::unique_ptr<Model::Workspace>> ws(
+      static_cast<std::size_t>(omp_get_max_threads()));
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long c = 0; c < chunks; ++c) {
+    auto& w = ws[static_cast<std::size_t>(omp_get_thread_num())];
+    if (!w) w = model.make_workspace();
+    const long b = c * kChunk, len = std::min(kChunk, n - b);
+    model.predict_field(m.params, x.middleCols(b, len), *w, field.middleCols(b, len));
+    if (energy)
+      model.energy_and_gradient(m.params, x.middleCols(b, len), *w, h.middleCols(b, len),
+                                g.middleCols(b, len));
+  }
+  write_rows(f, "/field", field);
+  if (energy) {
+    h5::Dataset::create<double>(f, "/H", {static_cast<hsize_t>(n)}).write_rows(h.data(), 0,
+                                                                                 h.cols());
+    write_rows(f, "/grad", g);
+  }
+}
+
 }  // namespace
 
 PredictSummary predict(const PredictRequest& req, MPI_Comm comm) {
@@ -71,62 +97,24 @@ PredictSummary predict(const PredictRequest& req, MPI_Comm comm) {
     if (mpi_rank(comm) != 0) return;
     const LoadedModel m = load_model_file(req.model);
     const Model& model = *m.model;
-    const long dim = model.dim();
-    const Mat x = read_states(req.states, dim);
+    const bool flow = model.trains_on_trajectories();
+    const Mat x = read_states(req.states, model.dim());
     if (std::filesystem::exists(req.output) && !req.overwrite)
       throw IoError(req.output + ": output exists (use --overwrite to replace it)");
-    if (req.latent && !model.trains_on_trajectories())
+    if (req.latent && !flow)
       throw ConfigError("--latent is for flow models; " + req.model + " holds a '" +
                         model.kind() + "' model");
-    if (model.trains_on_trajectories()) {
-      AtomicH5File out(req.output, MPI_COMM_SELF, req.overwrite);
-      const h5::File& f = out.file();
-      write_rows(f, "/states", x);
-      predict_flow(m, x, req, f);
-      const std::string input = "[predict]\nmodel = \"" + req.model + "\"\nstates = \"" +
-                                req.states + "\"\nlatent = " + (req.latent ? "true" : "false") +
-                                "\n";
-      write_provenance(f, prov, input, req.states);
-      h5::write_attr(f, "/", "format", std::string("hnn-prediction"));
-      h5::write_attr(f, "/", "format_version", std::int64_t{1});
-      h5::write_attr(f, "/", "model", model.kind());
-      h5::write_attr(f, "/", "model_file", req.model);
-      h5::write_attr(f, "/", "states_file", req.states);
-      h5::write_attr(f, "/", "n_params", std::int64_t{model.n_params()});
-      out.commit();
-      sum.output = req.output;
-      sum.model = model.kind();
-      sum.n = x.cols();
-      sum.dim = dim;
-      return;
-    }
-    const long n = x.cols(), chunks = (n + kChunk - 1) / kChunk;
-    const bool energy = model.has_energy();
-    Mat field(dim, n), h(1, energy ? n : 0), g(dim, energy ? n : 0);
-    std::vector<std::unique_ptr<Model::Workspace>> ws(
-        static_cast<std::size_t>(omp_get_max_threads()));
-#pragma omp parallel for schedule(dynamic, 1)
-    for (long c = 0; c < chunks; ++c) {
-      auto& w = ws[static_cast<std::size_t>(omp_get_thread_num())];
-      if (!w) w = model.make_workspace();
-      const long b = c * kChunk, len = std::min(kChunk, n - b);
-      model.predict_field(m.params, x.middleCols(b, len), *w, field.middleCols(b, len));
-      if (energy)
-        model.energy_and_gradient(m.params, x.middleCols(b, len), *w, h.middleCols(b, len),
-                                  g.middleCols(b, len));
-    }
 
     AtomicH5File out(req.output, MPI_COMM_SELF, req.overwrite);
     const h5::File& f = out.file();
-    const auto rows = static_cast<hsize_t>(n), d = static_cast<hsize_t>(dim);
-    h5::Dataset::create<double>(f, "/states", {rows, d}).write_rows(x.data(), 0, rows);
-    h5::Dataset::create<double>(f, "/field", {rows, d}).write_rows(field.data(), 0, rows);
-    if (energy) {
-      h5::Dataset::create<double>(f, "/H", {rows}).write_rows(h.data(), 0, rows);
-      h5::Dataset::create<double>(f, "/grad", {rows, d}).write_rows(g.data(), 0, rows);
-    }
-    const std::string input = "[predict]\nmodel = \"" + req.model + "\"\nstates = \"" +
-                              req.states + "\"\n";
+    write_rows(f, "/states", x);
+    if (flow)
+      predict_flow(m, x, req, f);
+    else
+      predict_field(m, x, f);
+    std::string input =
+        "[predict]\nmodel = \"" + req.model + "\"\nstates = \"" + req.states + "\"\n";
+    if (flow) input += std::string("latent = ") + (req.latent ? "true" : "false") + "\n";
     write_provenance(f, prov, input, req.states);
     h5::write_attr(f, "/", "format", std::string("hnn-prediction"));
     h5::write_attr(f, "/", "format_version", std::int64_t{1});
@@ -137,9 +125,9 @@ PredictSummary predict(const PredictRequest& req, MPI_Comm comm) {
     out.commit();
     sum.output = req.output;
     sum.model = model.kind();
-    sum.n = n;
-    sum.dim = dim;
-    sum.has_energy = energy;
+    sum.n = x.cols();
+    sum.dim = model.dim();
+    sum.has_energy = !flow && model.has_energy();
   });
   return sum;
 }

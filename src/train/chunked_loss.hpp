@@ -1,17 +1,16 @@
 // The loss of a Model over many samples, threaded and bitwise independent of the thread count.
 //
-// The columns are cut into fixed chunks of CHUNK samples (the last may be shorter); OpenMP
-// threads take whole chunks, each with its own workspace, and the per-chunk sums are added in
-// chunk order afterwards. The result therefore depends on the chunk size but not on the number
+// The columns are cut into fixed chunks of CHUNK samples (the last may be shorter), summed by
+// OrderedSum (train/ordered_sum.hpp): the result depends on the chunk size but not on the number
 // of threads. Chunks should be large enough for efficient GEMMs (≥ 64) and small enough that a
 // batch gives every thread work: batch 750 in chunks of 128 is 6 chunks, 3 per thread on 2 cores.
 #pragma once
 
 #include <memory>
-#include <vector>
 
 #include "core/types.hpp"
 #include "models/model.hpp"
+#include "train/ordered_sum.hpp"
 
 namespace hnn {
 
@@ -29,9 +28,7 @@ class ChunkedLoss {
  private:
   const Model& model_;
   long chunk_;
-  std::vector<std::unique_ptr<Model::Workspace>> ws_;
-  std::vector<double> sse_;
-  Mat g_;
+  OrderedSum<std::unique_ptr<Model::Workspace>> sum_;
 };
 
 }  // namespace hnn

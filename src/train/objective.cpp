@@ -1,7 +1,5 @@
 #include "train/objective.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -13,6 +11,7 @@
 #include "models/flow_model.hpp"
 #include "train/batches.hpp"
 #include "train/chunked_loss.hpp"
+#include "train/ordered_sum.hpp"
 
 namespace hnn {
 
@@ -131,7 +130,6 @@ class TrajectoryObjective final : public Objective {
       : model_(m), opt_(o), path_(info.path), n_time_(info.n_time) {
     train_ = load_shard(info, info.train, rank, size);
     test_ = load_shard(info, info.test, rank, size);
-    for (int t = 0; t < omp_get_max_threads(); ++t) ws_.push_back(m.make_workspace());
     batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
     times_ = opt_.times == 0 ? n_time_ : std::min<std::int64_t>(opt_.times, n_time_);
   }
@@ -174,37 +172,27 @@ class TrajectoryObjective final : public Objective {
   std::string path_;
   std::int64_t n_time_, batch_ = 0, times_ = 0;
   LocalData train_, test_;
-  std::vector<std::unique_ptr<Model::Workspace>> ws_;
-  std::vector<double> loss_;
-  Mat g_;
+  OrderedSum<std::unique_ptr<Model::Workspace>> sum_{model_.n_params(),
+                                                   [this] { return model_.make_workspace(); }};
 
   // Σ over the trajectories UNITS (global indices into D's split list) of the model's
-  // trajectory loss on M shuffled times; one OpenMP task per trajectory, results added in order.
+  // trajectory loss on M shuffled times; one task per trajectory (train/ordered_sum.hpp).
   template <class Stream>
   double sum(const Vec& theta, const LocalData& d, const std::vector<std::int64_t>& units,
              Stream stream, std::int64_t m, Vec* grad) {
-    const long nu = static_cast<long>(units.size()), dim = model_.dim();
-    loss_.assign(static_cast<std::size_t>(nu), 0.0);
-    if (grad) g_.setZero(model_.n_params(), nu);
-#pragma omp parallel for schedule(dynamic, 1)
-    for (long j = 0; j < nu; ++j) {
-      const std::int64_t u = units[static_cast<std::size_t>(j)];
-      const auto order = shuffled_times(Rng(opt_.seed, stream(u)), n_time_, m);
-      Mat x(dim, static_cast<long>(order.size()));
-      const long base = (u - d.first_traj) * n_time_;
-      for (std::size_t k = 0; k < order.size(); ++k)
-        x.col(static_cast<long>(k)) = d.x.col(base + order[k]);
-      auto& ws = *ws_[static_cast<std::size_t>(omp_get_thread_num())];
-      loss_[static_cast<std::size_t>(j)] =
-          model_.trajectory_loss(theta, x, ws, grad ? g_.col(j).data() : nullptr);
-    }
-    double s = 0;
-    for (double l : loss_) s += l;
-    if (grad) {
-      grad->setZero(model_.n_params());
-      for (long j = 0; j < nu; ++j) *grad += g_.col(j);
-    }
-    return s;
+    const long dim = model_.dim();
+    return sum_(
+        static_cast<long>(units.size()),
+        [&](long j, std::unique_ptr<Model::Workspace>& ws, Vec* g) {
+          const std::int64_t u = units[static_cast<std::size_t>(j)];
+          const auto order = shuffled_times(Rng(opt_.seed, stream(u)), n_time_, m);
+          Mat x(dim, static_cast<long>(order.size()));
+          const long base = (u - d.first_traj) * n_time_;
+          for (std::size_t k = 0; k < order.size(); ++k)
+            x.col(static_cast<long>(k)) = d.x.col(base + order[k]);
+          return model_.trajectory_loss(theta, x, *ws, g ? g->data() : nullptr);
+        },
+        grad);
   }
 };
 
@@ -228,7 +216,6 @@ class FrameObjective final : public Objective {
     n_test_traj_ = static_cast<std::int64_t>(info.test.size());
     load(info, info.train, rank, size, train_);
     load(info, info.test, rank, size, test_);
-    for (int t = 0; t < omp_get_max_threads(); ++t) ws_.push_back(m.make_workspace());
     batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
   }
 
@@ -267,9 +254,8 @@ class FrameObjective final : public Objective {
   std::string path_;
   std::int64_t n_time_, px_, per_ = 0, batch_ = 0, n_train_traj_ = 0, n_test_traj_ = 0;
   Frames train_, test_;
-  std::vector<std::unique_ptr<Model::Workspace>> ws_;
-  std::vector<double> loss_;
-  Mat g_;
+  OrderedSum<std::unique_ptr<Model::Workspace>> sum_{model_.n_params(),
+                                                   [this] { return model_.make_workspace(); }};
 
   void load(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list, int rank,
             int size, Frames& out) {
@@ -281,33 +267,22 @@ class FrameObjective final : public Objective {
   }
 
   // Σ of the model's frame loss over local units LOCAL (indices into D's triples), in fixed
-  // chunks of opt_.chunk units; chunk results added in chunk order (thread-count independent).
+  // chunks of opt_.chunk units (train/ordered_sum.hpp).
   double sum(const Vec& theta, const Frames& d, const std::vector<std::int64_t>& local, Vec* grad) {
-    const long n = static_cast<long>(local.size()), chunk = opt_.chunk;
-    const long chunks = (n + chunk - 1) / chunk, P = px_;
-    loss_.assign(static_cast<std::size_t>(chunks), 0.0);
-    if (grad) g_.setZero(model_.n_params(), chunks);
-#pragma omp parallel for schedule(dynamic, 1)
-    for (long c = 0; c < chunks; ++c) {
-      const long b = c * chunk, len = std::min(chunk, n - b);
-      Mat x(2 * P, len), xn(2 * P, len);
-      for (long j = 0; j < len; ++j) {
-        const std::int64_t u = local[static_cast<std::size_t>(b + j)];
-        const long col = static_cast<long>((u / per_) * n_time_ + u % per_);  // f_k
-        x.col(j) << d.f.col(col), d.f.col(col + 1);
-        xn.col(j) << d.f.col(col + 1), d.f.col(col + 2);
-      }
-      auto& ws = *ws_[static_cast<std::size_t>(omp_get_thread_num())];
-      loss_[static_cast<std::size_t>(c)] =
-          model_.frame_loss(theta, x, xn, ws, grad ? g_.col(c).data() : nullptr);
-    }
-    double s = 0;
-    for (double l : loss_) s += l;
-    if (grad) {
-      grad->setZero(model_.n_params());
-      for (long c = 0; c < chunks; ++c) *grad += g_.col(c);
-    }
-    return s;
+    const long P = px_;
+    return sum_.over_chunks(
+        static_cast<long>(local.size()), opt_.chunk,
+        [&](long b, long len, std::unique_ptr<Model::Workspace>& ws, Vec* g) {
+          Mat x(2 * P, len), xn(2 * P, len);
+          for (long j = 0; j < len; ++j) {
+            const std::int64_t u = local[static_cast<std::size_t>(b + j)];
+            const long col = static_cast<long>((u / per_) * n_time_ + u % per_);  // f_k
+            x.col(j) << d.f.col(col), d.f.col(col + 1);
+            xn.col(j) << d.f.col(col + 1), d.f.col(col + 2);
+          }
+          return model_.frame_loss(theta, x, xn, *ws, g ? g->data() : nullptr);
+        },
+        grad);
   }
 };
 
@@ -321,48 +296,21 @@ const FlowModel& harmonic_flow(const Model& m, const std::string& kind) {
   return *f;
 }
 
-// Σ over the columns [0, ncols) in fixed chunks of CHUNK columns, one OpenMP task each, of
-// F(first, count, workspace, grad or null); chunk results added in chunk order, so the sum does
-// not depend on the thread count.
+// The density objectives' chunked sums (train/ordered_sum.hpp) with density workspaces.
 class DensityChunks {
  public:
-  DensityChunks(const FlowModel& m, long chunk) : model_(m), chunk_(std::max(1L, chunk)) {
-    for (int t = 0; t < omp_get_max_threads(); ++t)
-      ws_.push_back(make_density_workspace(m.flow()));
-  }
+  DensityChunks(const FlowModel& m, long chunk)
+      : chunk_(std::max(1L, chunk)),
+        sum_(m.n_params(), [&m] { return make_density_workspace(m.flow()); }) {}
+  // Σ_c F(first, count, workspace, g_c) over fixed chunks of the columns [0, ncols).
   template <class F>
   double operator()(long ncols, F f, Vec* grad) {
-    const long nc = (ncols + chunk_ - 1) / chunk_;
-    loss_.assign(static_cast<std::size_t>(nc), 0.0);
-    if (grad) g_.setZero(model_.n_params(), nc);
-#pragma omp parallel for schedule(dynamic, 1)
-    for (long c = 0; c < nc; ++c) {
-      const long first = c * chunk_, count = std::min(chunk_, ncols - first);
-      Vec* gc = nullptr;
-      Vec gcol;
-      if (grad) {
-        gcol.setZero(model_.n_params());
-        gc = &gcol;
-      }
-      loss_[static_cast<std::size_t>(c)] =
-          f(first, count, ws_[static_cast<std::size_t>(omp_get_thread_num())], gc);
-      if (grad) g_.col(c) = gcol;
-    }
-    double s = 0;
-    for (double l : loss_) s += l;
-    if (grad) {
-      grad->setZero(model_.n_params());
-      for (long c = 0; c < nc; ++c) *grad += g_.col(c);
-    }
-    return s;
+    return sum_.over_chunks(ncols, chunk_, f, grad);
   }
 
  private:
-  const FlowModel& model_;
   long chunk_;
-  std::vector<DensityWorkspace> ws_;
-  std::vector<double> loss_;
-  Mat g_;
+  OrderedSum<DensityWorkspace> sum_;
 };
 
 // Mean −ln p(x) over samples (the states of the data set; dxdt is not used).
