@@ -16,33 +16,14 @@
 #include "io/hdf5.hpp"
 #include "parallel/mpi.hpp"
 #include "train/trainer.hpp"
+#include "mpi_test_util.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
-
-struct Dir {
-  std::string path;
-  explicit Dir(const std::string& tag) {
-    path = hnn::broadcast_string(MPI_COMM_WORLD,
-                                 (fs::temp_directory_path() /
-                                  ("hnn_density_" + tag + "_" + std::to_string(::getpid()))).string());
-    if (hnn::mpi_rank() == 0) {
-      fs::remove_all(path);
-      fs::create_directories(path);
-    }
-    MPI_Barrier(MPI_COMM_WORLD);
-  }
-  ~Dir() {
-    MPI_Barrier(MPI_COMM_WORLD);
-    if (hnn::mpi_rank() == 0) fs::remove_all(path);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    if (hnn::mpi_rank() == 0) std::ofstream(path + "/" + name) << text;
-    MPI_Barrier(MPI_COMM_WORLD);
-    return path + "/" + name;
-  }
-};
+using hnn_test::Dir;
+using hnn_test::expect_close;
+using hnn_test::params_of;
+using hnn_test::train_request;
 
 const char* kChain = R"(
 [system]
@@ -105,30 +86,8 @@ kind = "likelihood"
 )" + kModel);
 }
 
-hnn::TrainRequest request(const std::string& input, const std::string& out,
-                          std::vector<std::string> more = {}) {
-  hnn::TrainRequest r;
-  r.input = input;
-  r.overrides = {"output.path=\"" + out + "\"", "checkpoint.dir=\"" + out + ".ckpt\""};
-  for (auto& m : more) r.overrides.push_back(m);
-  r.overwrite = true;
-  r.command_line = "test";
-  return r;
-}
-
-std::vector<double> params_of(const std::string& model_file) {
-  auto f = hnn::h5::File::open(model_file);
-  return hnn::h5::Dataset::open(f, "/params").read_all<double>();
-}
-
-void expect_close(const std::vector<double>& a, const std::vector<double>& b, double rel) {
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t i = 0; i < a.size(); ++i)
-    EXPECT_LE(std::abs(a[i] - b[i]), rel * std::abs(a[i])) << "entry " << i;
-}
-
 TEST(DensityMpi, LossHistoryIndependentOfRankCountAndRestartExact) {
-  Dir d("objectives");
+  Dir d("density_objectives");
   make_data(d);
   // Relative tolerance of the 1- vs 2-rank loss histories. free_energy: 1e-12 (measured 4e-16:
   // only the order of the partial sums differs). likelihood: 1e-10 — measured up to 2.9e-11.
@@ -143,17 +102,17 @@ TEST(DensityMpi, LossHistoryIndependentOfRankCountAndRestartExact) {
   for (const auto& [in, rel, tag] : runs) {
     const std::string p = d.path + "/" + tag;
     hnn::TrainSummary one, two;
-    if (hnn::mpi_rank() == 0) one = hnn::train(request(in, p + "one.h5"), MPI_COMM_SELF);
+    if (hnn::mpi_rank() == 0) one = hnn::train(train_request(in, p + "one.h5"), MPI_COMM_SELF);
     MPI_Barrier(MPI_COMM_WORLD);
-    two = hnn::train(request(in, p + "two.h5"), MPI_COMM_WORLD);
+    two = hnn::train(train_request(in, p + "two.h5"), MPI_COMM_WORLD);
     if (hnn::mpi_rank() == 0) {
       ASSERT_EQ(one.hist_train.size(), 6u) << in;
       expect_close(one.hist_train, two.hist_train, rel);
       expect_close(one.hist_test, two.hist_test, rel);
       EXPECT_LT(two.hist_test.back(), two.hist_test.front()) << in << " did not learn";
     }
-    hnn::train(request(in, p + "part.h5", {"train.steps=13"}), MPI_COMM_WORLD);
-    auto req = request(in, p + "part.h5");
+    hnn::train(train_request(in, p + "part.h5", {"train.steps=13"}), MPI_COMM_WORLD);
+    auto req = train_request(in, p + "part.h5");
     req.restart = "auto";
     const auto resumed = hnn::train(req, MPI_COMM_WORLD);
     EXPECT_EQ(resumed.resumed_from, 13);

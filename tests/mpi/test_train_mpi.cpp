@@ -16,33 +16,15 @@
 #include "parallel/mpi.hpp"
 #include "train/signals.hpp"
 #include "train/trainer.hpp"
+#include "mpi_test_util.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Dir {
-  std::string path;
-  explicit Dir(const std::string& tag) {
-    path = hnn::broadcast_string(MPI_COMM_WORLD,
-                                 (fs::temp_directory_path() /
-                                  ("hnn_train_" + tag + "_" + std::to_string(::getpid()))).string());
-    if (hnn::mpi_rank() == 0) {
-      fs::remove_all(path);
-      fs::create_directories(path);
-    }
-    MPI_Barrier(MPI_COMM_WORLD);
-  }
-  ~Dir() {
-    MPI_Barrier(MPI_COMM_WORLD);
-    if (hnn::mpi_rank() == 0) fs::remove_all(path);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    if (hnn::mpi_rank() == 0) std::ofstream(path + "/" + name) << text;
-    MPI_Barrier(MPI_COMM_WORLD);
-    return path + "/" + name;
-  }
-};
+using hnn_test::Dir;
+using hnn_test::expect_close;
+using hnn_test::params_of;
+using hnn_test::train_request;
 
 // A small spring data set (odd trajectory count: unequal shards).
 void make_data(const Dir& d) {
@@ -104,38 +86,16 @@ log_every = 5
 )");
 }
 
-hnn::TrainRequest request(const std::string& input, const std::string& out,
-                          std::vector<std::string> more = {}) {
-  hnn::TrainRequest r;
-  r.input = input;
-  r.overrides = {"output.path=\"" + out + "\"", "checkpoint.dir=\"" + out + ".ckpt\""};
-  for (auto& m : more) r.overrides.push_back(m);
-  r.overwrite = true;
-  r.command_line = "test";
-  return r;
-}
-
-std::vector<double> params_of(const std::string& model_file) {
-  auto f = hnn::h5::File::open(model_file);
-  return hnn::h5::Dataset::open(f, "/params").read_all<double>();
-}
-
-void expect_close(const std::vector<double>& a, const std::vector<double>& b, double rel) {
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t i = 0; i < a.size(); ++i)
-    EXPECT_LE(std::abs(a[i] - b[i]), rel * std::abs(a[i])) << "entry " << i;
-}
-
 TEST(TrainMpi, LossHistoryIndependentOfRankCount) {
-  Dir d("ranks");
+  Dir d("train_ranks");
   make_data(d);
   for (const char* kind : {"hnn", "baseline"})
     for (long batch : {0L, 50L}) {  // full batch, and a minibatch drawn from (seed, step)
       const std::string in = train_input(d, kind, batch);
       hnn::TrainSummary one, two;
-      if (hnn::mpi_rank() == 0) one = hnn::train(request(in, d.path + "/one.h5"), MPI_COMM_SELF);
+      if (hnn::mpi_rank() == 0) one = hnn::train(train_request(in, d.path + "/one.h5"), MPI_COMM_SELF);
       MPI_Barrier(MPI_COMM_WORLD);
-      two = hnn::train(request(in, d.path + "/two.h5"), MPI_COMM_WORLD);
+      two = hnn::train(train_request(in, d.path + "/two.h5"), MPI_COMM_WORLD);
       if (hnn::mpi_rank() == 0) {
         ASSERT_EQ(one.hist_train.size(), 6u);
         // 1e-12 relative: the two runs differ only in the order of floating-point sums
@@ -148,14 +108,14 @@ TEST(TrainMpi, LossHistoryIndependentOfRankCount) {
 }
 
 TEST(TrainMpi, FlowLossHistoryIndependentOfRankCount) {
-  Dir d("flow_ranks");
+  Dir d("train_flow_ranks");
   make_data(d);
   for (long batch : {0L, 3L}) {  // all 7 training trajectories, and epochs of 3 + 3 + 1
     const std::string in = flow_input(d, batch);
     hnn::TrainSummary one, two;
-    if (hnn::mpi_rank() == 0) one = hnn::train(request(in, d.path + "/one.h5"), MPI_COMM_SELF);
+    if (hnn::mpi_rank() == 0) one = hnn::train(train_request(in, d.path + "/one.h5"), MPI_COMM_SELF);
     MPI_Barrier(MPI_COMM_WORLD);
-    two = hnn::train(request(in, d.path + "/two.h5"), MPI_COMM_WORLD);
+    two = hnn::train(train_request(in, d.path + "/two.h5"), MPI_COMM_WORLD);
     if (hnn::mpi_rank() == 0) {
       ASSERT_EQ(one.hist_train.size(), 6u);
       EXPECT_EQ(two.n_train, 7);
@@ -168,13 +128,13 @@ TEST(TrainMpi, FlowLossHistoryIndependentOfRankCount) {
 }
 
 TEST(TrainMpi, FlowRestartEqualsUninterruptedBitForBit) {
-  Dir d("flow_restart");
+  Dir d("train_flow_restart");
   make_data(d);
   const std::string in = flow_input(d, 3);
-  hnn::train(request(in, d.path + "/full.h5"), MPI_COMM_WORLD);
+  hnn::train(train_request(in, d.path + "/full.h5"), MPI_COMM_WORLD);
   // Stop in the middle of an epoch (13 = 4 epochs of 3 steps + 1), then resume to 30.
-  hnn::train(request(in, d.path + "/part.h5", {"train.steps=13"}), MPI_COMM_WORLD);
-  auto req = request(in, d.path + "/part.h5");
+  hnn::train(train_request(in, d.path + "/part.h5", {"train.steps=13"}), MPI_COMM_WORLD);
+  auto req = train_request(in, d.path + "/part.h5");
   req.restart = "auto";
   const auto resumed = hnn::train(req, MPI_COMM_WORLD);
   EXPECT_EQ(resumed.resumed_from, 13);
@@ -184,13 +144,13 @@ TEST(TrainMpi, FlowRestartEqualsUninterruptedBitForBit) {
 }
 
 TEST(TrainMpi, RestartEqualsUninterruptedBitForBit) {
-  Dir d("restart");
+  Dir d("train_restart");
   make_data(d);
   const std::string in = train_input(d, "hnn", 50);
-  hnn::train(request(in, d.path + "/full.h5"), MPI_COMM_WORLD);
+  hnn::train(train_request(in, d.path + "/full.h5"), MPI_COMM_WORLD);
   // Stop after 12 steps (a "completed" shorter run), then resume to 30 from its checkpoint.
-  hnn::train(request(in, d.path + "/part.h5", {"train.steps=12"}), MPI_COMM_WORLD);
-  auto req = request(in, d.path + "/part.h5");
+  hnn::train(train_request(in, d.path + "/part.h5", {"train.steps=12"}), MPI_COMM_WORLD);
+  auto req = train_request(in, d.path + "/part.h5");
   req.restart = "auto";
   const auto resumed = hnn::train(req, MPI_COMM_WORLD);
   EXPECT_EQ(resumed.resumed_from, 12);
@@ -201,18 +161,18 @@ TEST(TrainMpi, RestartEqualsUninterruptedBitForBit) {
 }
 
 TEST(TrainMpi, StopSignalCheckpointsAndResumes) {
-  Dir d("signal");
+  Dir d("train_signal");
   make_data(d);
   const std::string in = train_input(d, "hnn", 0);
-  hnn::train(request(in, d.path + "/full.h5"), MPI_COMM_WORLD);
+  hnn::train(train_request(in, d.path + "/full.h5"), MPI_COMM_WORLD);
   // Rank 1 alone receives the signal: every rank must stop after the same step.
   if (hnn::mpi_rank() == 1) hnn::request_stop();
-  const auto stopped = hnn::train(request(in, d.path + "/sig.h5"), MPI_COMM_WORLD);
+  const auto stopped = hnn::train(train_request(in, d.path + "/sig.h5"), MPI_COMM_WORLD);
   hnn::reset_stop_request();
   EXPECT_TRUE(stopped.stopped);
   EXPECT_EQ(stopped.steps, 1);
   EXPECT_FALSE(fs::exists(d.path + "/sig.h5")) << "no model file for an unfinished run";
-  auto req = request(in, d.path + "/sig.h5");
+  auto req = train_request(in, d.path + "/sig.h5");
   req.restart = "auto";
   const auto resumed = hnn::train(req, MPI_COMM_WORLD);
   EXPECT_FALSE(resumed.stopped);
