@@ -1,60 +1,39 @@
 #include "flows/coupling.hpp"
 
-#include "core/error.hpp"
-#include "nn/init.hpp"
-
 namespace hnn {
 
 namespace {
 
 struct CouplingCache : LayerCache {
-  MlpD::Cache net;
-  Mat u, h, g, hv, dh;  // argument of F (n × B), F (1 × B), ∇F (n × B), ∇²F·v, zeros (1 × B)
+  std::unique_ptr<GeneratorCache> f;
+  Mat g, hv;  // ∇F + c (n × B), ∇²F·v
 };
-
-MlpShape f_shape(int n, const std::vector<int>& hidden, Activation act) {
-  MlpShape s;
-  s.sizes.push_back(n);
-  for (int h : hidden) s.sizes.push_back(h);
-  s.sizes.push_back(1);
-  s.act = act;
-  return s;
-}
 
 }  // namespace
 
 CouplingLayer::CouplingLayer(int n, Shift shift, std::vector<int> hidden, Activation act,
                              std::string init, double init_scale)
-    : FlowLayer(n),
-      shift_(shift),
-      init_(std::move(init)),
-      init_scale_(init_scale),
-      net_(f_shape(n, hidden, act)) {
-  if (!has_second_derivative(act))
-    throw ConfigError("a coupling layer needs an activation with a second derivative (∇²F)");
-  check_init_scheme(init_);
-}
+    : CouplingLayer(n, shift, make_mlp_generator(n, hidden, act, init, init_scale)) {}
+
+CouplingLayer::CouplingLayer(int n, Shift shift, std::unique_ptr<GeneratingFunction> f)
+    : FlowLayer(n), shift_(shift), f_(std::move(f)) {}
 
 void CouplingLayer::init_params(Rng& rng, VecRef theta) const {
-  const long nf = net_.n_params();
-  hnn::init_params<double>(net_.shape(), init_, rng, theta.head(nf));
-  net_.W(net_.n_layers() - 1, theta.data()) *= init_scale_;
+  f_->init_params(rng, theta.head(f_->n_params()));
   theta.tail(n_).setZero();
 }
 
 std::unique_ptr<LayerCache> CouplingLayer::make_cache() const {
-  return std::make_unique<CouplingCache>();
+  auto c = std::make_unique<CouplingCache>();
+  c->f = f_->make_cache();
+  return c;
 }
 
 // out = in, then out_a += sign·(∇F(in_b) + c).
 void CouplingLayer::shift(ConstVecRef theta, ConstMatRef in, MatRef out, LayerCache& lc,
                           double sign) const {
   auto& c = static_cast<CouplingCache&>(lc);
-  const long B = in.cols(), nf = net_.n_params();
-  c.u = in.middleRows(b0(), n_);
-  c.h.resize(1, B);
-  c.g.resize(n_, B);
-  net_.forward_with_input_grad(theta.head(nf), c.u, c.h, c.g, c.net);
+  f_->gradient(theta.head(f_->n_params()), in.middleRows(b0(), n_), c.g, *c.f);
   out = in;
   c.g.colwise() += theta.tail(n_);
   out.middleRows(a0(), n_) += sign * c.g;
@@ -76,14 +55,12 @@ void CouplingLayer::inverse(ConstVecRef theta, ConstMatRef y, MatRef x, LayerCac
 void CouplingLayer::backward(ConstVecRef theta, LayerCache& lc, ConstMatRef g_out, MatRef g_in,
                              VecRef dtheta, double sign) const {
   auto& c = static_cast<CouplingCache&>(lc);
-  const long B = g_out.cols(), nf = net_.n_params();
+  const long nf = f_->n_params();
   const auto ga = g_out.middleRows(a0(), n_);
-  c.dh.setZero(1, B);
   const Mat dg = sign * ga;
-  net_.backward_through_input_grad(theta.head(nf), c.net, c.dh, dg, dtheta.head(nf));
+  f_->gradient_backward(theta.head(nf), *c.f, dg, dtheta.head(nf));
   dtheta.tail(n_) += sign * ga.rowwise().sum();
-  c.hv.resize(n_, B);
-  net_.hvp(theta.head(nf), c.u, ga, c.hv, c.net);
+  f_->hvp(theta.head(nf), *c.f, ga, c.hv);
   g_in.middleRows(a0(), n_) = ga;
   g_in.middleRows(b0(), n_) = g_out.middleRows(b0(), n_) + sign * c.hv;
 }

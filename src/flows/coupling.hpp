@@ -1,18 +1,19 @@
 // Symplectic additive coupling with an irrotational shift from a generating function:
 //   coupling_p:  Q = q,                P = p + ∇F(q) + c
 //   coupling_q:  Q = q + ∇F(p) + c,    P = p
-// F is a scalar MLP R^n -> R (nn/mlp.hpp) and c ∈ R^n a constant shift (the reference's b3). The
+// F : R^n -> R is a generating function (flows/generator.hpp: a scalar MLP, the reference's
+// choice, or a polynomial) and c ∈ R^n a constant shift (the reference's b3). The
 // shift μ = ∇F + c has the symmetric Jacobian ∇²F, which is exactly the condition for the
 // shear to be canonical (Bondesan & Lamacraft, eq. of the additive coupling); any scalar F works,
 // so the layer is the generating-function coupling F₂(q, P) = q·P − F(q) − c·q. Inverse: subtract
 // the same shift, evaluated on the unchanged half.
-// Backward passes use the exact second derivatives of the MLP: the input VJP needs ∇²F·g
-// (Mlp::hvp), the parameter gradient ∂(g·∇F)/∂θ (Mlp::backward_through_input_grad).
-// θ layout: θ_F (Mlp layout), then c (n).
+// Backward passes use the exact second derivatives of F: the input VJP needs ∇²F·g, the
+// parameter gradient ∂(g·∇F)/∂θ.
+// θ layout: θ_F (the generator's layout), then c (n).
 #pragma once
 
 #include "flows/layer.hpp"
-#include "nn/mlp.hpp"
+#include "flows/generator.hpp"
 
 namespace hnn {
 
@@ -25,8 +26,10 @@ class CouplingLayer final : public FlowLayer {
   // small value starts the layer near the identity).
   CouplingLayer(int n, Shift shift, std::vector<int> hidden, Activation act = Activation::tanh,
                 std::string init = "glorot_normal", double init_scale = 1.0);
+  // With any generating function F (for example make_polynomial_generator).
+  CouplingLayer(int n, Shift shift, std::unique_ptr<GeneratingFunction> f);
   std::string name() const override { return shift_ == Shift::p ? "coupling_p" : "coupling_q"; }
-  long n_params() const override { return net_.n_params() + n_; }
+  long n_params() const override { return f_->n_params() + n_; }
   void init_params(Rng& rng, VecRef theta) const override;
   std::unique_ptr<LayerCache> make_cache() const override;
   void forward(ConstVecRef theta, ConstMatRef x, MatRef y, LayerCache& c,
@@ -38,13 +41,9 @@ class CouplingLayer final : public FlowLayer {
   void inverse_backward(ConstVecRef theta, LayerCache& c, ConstMatRef gx, MatRef gy,
                         VecRef dtheta) const override;
 
-  const MlpD& net() const { return net_; }
-
  private:
   Shift shift_;
-  std::string init_;
-  double init_scale_;
-  MlpD net_;
+  std::unique_ptr<GeneratingFunction> f_;
   // Row offsets of the shifted half (a) and of the argument of F (b).
   int a0() const { return shift_ == Shift::p ? n_ : 0; }
   int b0() const { return shift_ == Shift::p ? 0 : n_; }

@@ -116,6 +116,9 @@ std::unique_ptr<Flow> make_flow(const Section& s, int dim) {
   }
   s.require(!block.empty(), "layers", "names no layer");
   const long repeat = s.get_count("repeat", 1);
+  const bool poly = s.get_choice("generator", {"mlp", "poly"}, "mlp") == "poly";
+  const int degree = poly ? static_cast<int>(s.get_count("degree", 4, 2)) : 0;
+  s.require(degree <= 12, "degree", "must be <= 12");
   std::vector<int> hidden;
   for (double h : s.get_double_list("hidden", std::vector<double>{64})) {
     s.require(h >= 1 && h == std::floor(h) && h < 1e6, "hidden", "widths must be integers >= 1");
@@ -140,8 +143,9 @@ std::unique_ptr<Flow> make_flow(const Section& s, int dim) {
         layers.push_back(std::make_unique<LinearSymplecticLayer>(n, static_cast<int>(refl), shear));
       else if (name == "coupling_p" || name == "coupling_q")
         layers.push_back(std::make_unique<CouplingLayer>(
-            n, name == "coupling_p" ? CouplingLayer::Shift::p : CouplingLayer::Shift::q, hidden,
-            act, init, init_scale));
+            n, name == "coupling_p" ? CouplingLayer::Shift::p : CouplingLayer::Shift::q,
+            poly ? make_polynomial_generator(n, degree)
+                 : make_mlp_generator(n, hidden, act, init, init_scale)));
       else if (name == "zero_center")
         layers.push_back(std::make_unique<ZeroCenterLayer>(n, decay));
       else if (name == "exchange")

@@ -7,10 +7,12 @@
 //   layers      = "linear coupling_p exchange"   one block, latent -> physical, names separated
 //                                                by spaces or commas (required)
 //   repeat      = 4                              the block is repeated this many times (default 1)
-//   hidden      = [64]                           hidden widths of each coupling's F (default [64])
-//   activation  = "tanh"                         of F: tanh | softplus | sigmoid
-//   init        = "glorot_normal"                of F's weights (nn/init.hpp schemes)
-//   init_scale  = 1.0                            factor on F's last-layer weights at init
+//   generator   = "mlp"                          each coupling's F: mlp | poly (flows/generator.hpp)
+//   degree      = 4                              poly: highest degree of F (monomials 2..degree)
+//   hidden      = [64]                           mlp: hidden widths of F (default [64])
+//   activation  = "tanh"                         mlp: of F: tanh | softplus | sigmoid
+//   init        = "glorot_normal"                mlp: of F's weights (nn/init.hpp schemes)
+//   init_scale  = 1.0                            mlp: factor on F's last-layer weights at init
 //   reflections = 2                              Householder reflections per linear layer
 //   shear       = "diagonal"                     M of the linear layer: diagonal | symmetric
 //   decay       = 0.99                           moving-average decay of zero_center

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -23,6 +24,7 @@
 #include "flows/diagnostics.hpp"
 #include "flows/exchange.hpp"
 #include "flows/flow.hpp"
+#include "flows/generator.hpp"
 #include "flows/linear_symplectic.hpp"
 #include "flows/zero_center.hpp"
 #include "io/config.hpp"
@@ -95,6 +97,10 @@ std::vector<Case> cases() {
          return single(std::make_unique<CouplingLayer>(kN, CouplingLayer::Shift::q,
                                                        std::vector<int>{16}, Activation::softplus));
        }},
+      {"coupling_p_poly",
+       [] { return stack_from("layers = \"coupling_p\"\ngenerator = \"poly\"\ndegree = 4"); }},
+      {"coupling_q_poly",
+       [] { return stack_from("layers = \"coupling_q\"\ngenerator = \"poly\"\ndegree = 3"); }},
       {"zero_center", [] { return single(std::make_unique<ZeroCenterLayer>(kN)); }},
       {"stack_reference",
        [] {
@@ -328,6 +334,38 @@ TEST(FlowActionLoss, ZeroOnCirclesAndGradient) {
   EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-9);
 }
 
+TEST(FlowLayers, PolynomialGeneratorMonomials) {
+  // n = 2, degree 3: u0², u0u1, u1², u0³, u0²u1, u0u1², u1³ in this order; with θ = e_m, ∇F is
+  // the gradient of the m-th monomial (exact in floating point at u = (1.5, −0.5)).
+  const auto f = make_polynomial_generator(2, 3);
+  ASSERT_EQ(f->n_params(), 7);
+  const double a = 1.5, b = -0.5;
+  const std::vector<std::array<double, 2>> want{{2 * a, 0},         {b, a},
+                                                {0, 2 * b},         {3 * a * a, 0},
+                                                {2 * a * b, a * a}, {b * b, 2 * a * b},
+                                                {0, 3 * b * b}};
+  Mat u(2, 1), g, hv;
+  u << a, b;
+  auto c = f->make_cache();
+  for (long m = 0; m < 7; ++m) {
+    Vec th = Vec::Zero(7);
+    th[m] = 1;
+    f->gradient(th, u, g, *c);
+    EXPECT_EQ(g(0, 0), want[static_cast<std::size_t>(m)][0]) << "monomial " << m;
+    EXPECT_EQ(g(1, 0), want[static_cast<std::size_t>(m)][1]) << "monomial " << m;
+  }
+  // ∇²(u0²u1)·(1, 0) = (2u1, 2u0).
+  Vec th = Vec::Zero(7);
+  th[4] = 1;
+  f->gradient(th, u, g, *c);
+  Mat v(2, 1);
+  v << 1, 0;
+  f->hvp(th, *c, v, hv);
+  EXPECT_EQ(hv(0, 0), 2 * b);
+  EXPECT_EQ(hv(1, 0), 2 * a);
+  EXPECT_THROW(make_polynomial_generator(2, 1), ConfigError);
+}
+
 TEST(FlowConfig, BuildsTheStackAndRejectsUnknownLayers) {
   auto f = stack_from("layers = \"zero_center linear coupling_p\"\nrepeat = 4\nhidden = [512]");
   ASSERT_EQ(f->n_layers(), 12);
@@ -337,6 +375,11 @@ TEST(FlowConfig, BuildsTheStackAndRejectsUnknownLayers) {
   EXPECT_EQ(f->n_params(), 4 * (4 + 21 + 2560 + 3));
   EXPECT_THROW(stack_from("layers = \"linear swirl\""), ConfigError);
   EXPECT_THROW(stack_from("layers = \"\""), ConfigError);
+  EXPECT_THROW(stack_from("layers = \"coupling_p\"\ngenerator = \"spline\""), ConfigError);
+  EXPECT_THROW(stack_from("layers = \"coupling_p\"\ngenerator = \"poly\"\ndegree = 1"),
+               ConfigError);
+  // poly, n = 3, degree 4: C(7, 4) − 1 − 3 = 31 coefficients + c (3).
+  EXPECT_EQ(stack_from("layers = \"coupling_p\"\ngenerator = \"poly\"")->n_params(), 34);
 }
 
 TEST(FlowTraining, EpochBatchesCoverEveryTrajectoryOncePerEpoch) {
