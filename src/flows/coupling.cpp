@@ -83,7 +83,7 @@ void CouplingLayer::backward(ConstVecRef theta, LayerCache& lc, ConstMatRef g_ou
   net_.backward_through_input_grad(theta.head(nf), c.net, c.dh, dg, dtheta.head(nf));
   dtheta.tail(n_) += sign * ga.rowwise().sum();
   c.hv.resize(n_, B);
-  net_.hvp(theta.head(nf), c.u, ga, c.hv, c.net);
+  net_.hvp_after_forward(theta.head(nf), ga, c.hv, c.net);  // c.net holds the pass on c.u
   g_in.middleRows(a0(), n_) = ga;
   g_in.middleRows(b0(), n_) = g_out.middleRows(b0(), n_) + sign * c.hv;
 }

@@ -7,7 +7,8 @@
 // so the layer is the generating-function coupling F₂(q, P) = q·P − F(q) − c·q. Inverse: subtract
 // the same shift, evaluated on the unchanged half.
 // Backward passes use the exact second derivatives of the MLP: the input VJP needs ∇²F·g
-// (Mlp::hvp), the parameter gradient ∂(g·∇F)/∂θ (Mlp::backward_through_input_grad).
+// (Mlp::hvp_after_forward, on the pass's own forward), the parameter gradient ∂(g·∇F)/∂θ
+// (Mlp::backward_through_input_grad).
 // θ layout: θ_F (Mlp layout), then c (n).
 #pragma once
 
