@@ -49,16 +49,15 @@ const char* kModel =
 //   inverse:  forward_with_input_grad   W₀x (2wn), W₁h (2w), ∇F = W₀ᵀδ (2wn)         = 4wn + 2w
 //   backward: backward_through_input_grad: tangent W₀·dG (2wn), output-weight gradient (2w),
 //             W₀ gradient P·Q₀ᵀ with K = 2B (4wn)                                   = 6wn + 2w
-//             hvp: forward_with_input_grad again (4wn + 2w), W₀V (2wn), W₀ᵀ (2wn)   = 8wn + 2w
-// Total 18wn + 6w = 30 720 per sample and coupling for n = 3, w = 512. Of these, the forward
-// inside hvp (4wn + 2w = 7168) recomputes what the inverse pass computed: it is counted because
-// it is executed. Not counted: the activations (tanh, σ', σ'' on w values per pass: the step
-// evaluates 2 × 512 tanh per sample and coupling), the linear and zero_center layers (O(n) per
-// sample), the action loss, Adam. So the ratio to GEMM is the products' rate, not the step's
-// whole arithmetic.
+//             hvp_after_forward: W₀V (2wn), W₀ᵀ (2wn)                               = 4wn
+// Total 14wn + 4w = 23 552 per sample and coupling for n = 3, w = 512. Not counted: the
+// activations (tanh, σ', σ'' of w values per sample and coupling), the linear and zero_center
+// layers (O(n) per sample), the action loss, Adam. So the ratio to GEMM is the products' rate,
+// not the step's whole arithmetic: with K = n = 3 (or 1) every product here is thin, far from
+// the GEMM shape.
 double step_flops_per_sample() {
   const double w = kWidth, n = kN;
-  return kCouplings * (18.0 * w * n + 6.0 * w);
+  return kCouplings * (14.0 * w * n + 4.0 * w);
 }
 
 void BM_gemm(benchmark::State& state, int threads) {
