@@ -56,7 +56,7 @@ class MlpGenerator final : public GeneratingFunction {
   void hvp(ConstVecRef theta, GeneratorCache& gc, ConstMatRef v, Mat& hv) const override {
     auto& c = static_cast<MlpGeneratorCache&>(gc);
     hv.resize(v.rows(), v.cols());
-    net_.hvp(theta, c.u, v, hv, c.net);
+    net_.hvp_after_forward(theta, v, hv, c.net);  // c.net holds gradient()'s pass on c.u
   }
 
  private:

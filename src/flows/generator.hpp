@@ -35,7 +35,8 @@ class GeneratingFunction {
   // dθ += ∂/∂θ Σ_b DG_b · ∇F(u_b), at the U of the last gradient().
   virtual void gradient_backward(ConstVecRef theta, GeneratorCache& c, ConstMatRef dg,
                                  VecRef dtheta) const = 0;
-  // HV = ∇²F(u_b) v_b per column, at the U of the last gradient().
+  // HV = ∇²F(u_b) v_b per column, at the U of the last gradient() (gradient_backward may come
+  // between them).
   virtual void hvp(ConstVecRef theta, GeneratorCache& c, ConstMatRef v, Mat& hv) const = 0;
 };
 

@@ -291,6 +291,18 @@ void Mlp<S>::hvp(ConstVecRef theta, ConstMatRef X, ConstMatRef V, MatRef HV, Cac
     c.G.resize(n_in(), B);
   }
   forward_with_input_grad(theta, X, c.H, c.G, c);
+  hvp_after_forward(theta, V, HV, c);
+}
+
+template <class S>
+void Mlp<S>::hvp_after_forward(ConstVecRef theta, ConstMatRef V, MatRef HV, Cache& c) const {
+  require_scalar("hvp");
+  require_second_derivative("hvp (∇²_x H · v)");
+  check_theta(theta);
+  require(c.pass_ == Cache::Pass::fused, "hvp_after_forward before forward_with_input_grad");
+  const Eigen::Index B = c.batch_;
+  require_shape(V, n_in(), B, "V");
+  require_shape(HV, n_in(), B, "HV");
   const int L = n_layers();
   const S* th = theta.data();
   if (L == 1) {

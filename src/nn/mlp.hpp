@@ -107,6 +107,11 @@ class Mlp {
   // HV = ∇²_x H_θ(x_j) · V_j for each column j. X, V, HV: n_0 × B. Runs its own forward pass
   // (leaving the cache as forward_with_input_grad on X would). Throws ConfigError for relu.
   void hvp(ConstVecRef theta, ConstMatRef X, ConstMatRef V, MatRef HV, Cache& cache) const;
+  // The same without the forward pass, bitwise: for a cache that holds forward_with_input_grad on
+  // X with this θ (only σ'(a_i) and the σ'' terms of that pass are read, which
+  // backward_through_input_grad and hvp leave unchanged). Saves the second forward (its
+  // activations) when a pass and its backward need both (flows/coupling.cpp).
+  void hvp_after_forward(ConstVecRef theta, ConstMatRef V, MatRef HV, Cache& cache) const;
 
  private:
   MlpShape shape_;

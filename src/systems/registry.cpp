@@ -8,6 +8,7 @@
 #include "systems/kepler.hpp"
 #include "systems/nbody.hpp"
 #include "systems/pendulum.hpp"
+#include "systems/ring.hpp"
 #include "systems/spring.hpp"
 
 namespace hnn {
@@ -111,10 +112,18 @@ std::unique_ptr<System> make_henon_heiles(const Section& s) {
   return std::make_unique<HenonHeiles>(p);
 }
 
+std::unique_ptr<System> make_ring(const Section& s) {
+  RingParams p;
+  p.radius = s.get_positive("radius", p.radius);
+  p.width = s.get_positive("width", p.width);
+  p.temperature = s.get_positive("temperature", p.temperature);
+  return std::make_unique<Ring>(p);
+}
+
 }  // namespace
 
 std::vector<std::string> system_names() {
-  return {"spring", "pendulum", "kepler", "nbody", "fput", "henon_heiles"};
+  return {"spring", "pendulum", "kepler", "nbody", "fput", "henon_heiles", "ring"};
 }
 
 std::unique_ptr<System> make_system(const Section& s) {
@@ -126,6 +135,7 @@ std::unique_ptr<System> make_system(const Section& s) {
     if (name == "nbody") return make_nbody(s);
     if (name == "fput") return make_fput(s);
     if (name == "henon_heiles") return make_henon_heiles(s);
+    if (name == "ring") return make_ring(s);
   } catch (const ConfigError& e) {
     // Messages from Section already name the file and key; the constructors' own checks (a
     // mode energy on a zero-frequency mode, ...) get the section prepended here.

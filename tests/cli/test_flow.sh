@@ -82,6 +82,12 @@ expect_error "unknown layer" "\[model\] layers = .*unknown layer 'swirl'" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set 'model.layers="linear swirl"' --set output.path=bad.h5
 [[ ! -e bad.h5 ]] || fail "a model file was left behind"
+# The ring system's parameters through the registry (inputs/train_density_ring.toml reads no data).
+expect_error "ring width" "\[system\] width = -1: must be > 0" \
+  "$HNN" train "$SRC/inputs/train_density_ring.toml" --set system.width=-1 --set output.path=bad.h5
+expect_error "ring radius" "\[system\] radius = 0: must be > 0" \
+  "$HNN" train "$SRC/inputs/train_density_ring.toml" --set system.radius=0 --set output.path=bad.h5
+[[ ! -e bad.h5 ]] || fail "a model file was left behind (ring)"
 # The flow picture: latent planes and actions along three test trajectories (via hnn predict).
 if HNN="$HNN" $PY "$SRC/scripts/hnn_plot.py" flow flow.h5 hc.h5 -o flow.png >plot.txt 2>&1 &&
    $PY -c 'import matplotlib.image as m, sys; a = m.imread(sys.argv[1]); sys.exit(0 if a.shape[0] > 300 and a.shape[1] > 1000 else 1)' flow.png; then

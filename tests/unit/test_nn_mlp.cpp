@@ -372,6 +372,34 @@ TEST(MlpScalar, HessianVectorProductsMatchCentralDifferencesOfG) {
   RecordProperty("fd_rel_err_hvp", sci(worst));
 }
 
+// hvp_after_forward on a cache that holds forward_with_input_grad on X gives bitwise what hvp
+// gives (the same arithmetic on the same σ', σ''), also after backward_through_input_grad has
+// used the cache (the order of flows/coupling.cpp's backward pass), and it refuses a cache
+// without a forward pass.
+TEST(MlpScalar, HvpAfterForwardIsHvpWithoutTheForward) {
+  Rng rng(17, 0);
+  for (const std::vector<int>& sizes :
+       std::vector<std::vector<int>>{{3, 1}, {3, 8, 1}, {3, 7, 5, 1}}) {
+    const MlpD net(MlpShape{sizes, Activation::tanh, true});
+    SCOPED_TRACE(describe(net.shape()));
+    const Vec th = random_theta(net, rng);
+    const Mat X = normal_matrix(3, 5, rng), V = normal_matrix(3, 5, rng);
+    MlpD::Cache a, b;
+    Mat HV(3, 5), HV2(3, 5), H(1, 5), G(3, 5);
+    net.hvp(th, X, V, HV, a);
+    net.forward_with_input_grad(th, X, H, G, b);
+    Vec g = Vec::Zero(net.n_params());
+    net.backward_through_input_grad(th, b, H, V, g);
+    net.hvp_after_forward(th, V, HV2, b);
+    EXPECT_EQ(HV, HV2);
+    net.hvp_after_forward(th, X, HV2, b);  // again, another V, on the same cache
+    net.hvp(th, X, X, HV, a);
+    EXPECT_EQ(HV, HV2);
+    MlpD::Cache empty;
+    EXPECT_THROW(net.hvp_after_forward(th, V, HV2, empty), std::invalid_argument);
+  }
+}
+
 TEST(MlpScalar, ReluIsRejectedForSecondDerivativePasses) {
   const MlpD net(MlpShape{{2, 5, 1}, Activation::relu});
   Rng rng(17, 0);

@@ -20,6 +20,7 @@
 #include "systems/kepler.hpp"
 #include "systems/nbody.hpp"
 #include "systems/pendulum.hpp"
+#include "systems/ring.hpp"
 #include "systems/spring.hpp"
 
 namespace hnn {
@@ -204,6 +205,45 @@ TEST(SystemsGradient, HenonHeiles) {
     return x;
   });
   check_derivatives(sys, [&](Rng& r) { return sys.sample(r); });
+}
+
+TEST(SystemsGradient, Ring) {
+  for (const RingParams& p : {RingParams{}, RingParams{.radius = 1.3, .width = 0.07}}) {
+    const Ring sys(p);
+    SCOPED_TRACE("radius " + std::to_string(p.radius) + ", width " + std::to_string(p.width));
+    // |q| in [0.3, 3]: away from the cone's tip at q = 0, where H is not differentiable.
+    check_derivatives(sys, [](Rng& r) {
+      Vec x(4);
+      x << point_in_shell(r, 2, 0.3, 3.0), gaussian(r, 2, 1.0);
+      return x;
+    });
+    check_derivatives(sys, [&](Rng& r) { return sys.sample(r); });
+  }
+}
+
+// At q = 0 the gradient of |q| is undefined; the documented choice is ∂H/∂q = 0 there (no NaN),
+// with ∂H/∂p = p as everywhere. Next to 0 the gradient has the limit magnitude 2R/w along q/|q|
+// (also for |q| = 1e-200, where |q|² underflows: hypot keeps |q| exact).
+TEST(SystemsGradient, RingAtTheOrigin) {
+  const Ring sys;
+  Vec x(4), g(4), f(4);
+  x << 0.0, 0.0, 0.3, -0.7;
+  sys.gradient(x, g);
+  EXPECT_EQ(g[0], 0.0);
+  EXPECT_EQ(g[1], 0.0);
+  EXPECT_EQ(g[2], 0.3);
+  EXPECT_EQ(g[3], -0.7);
+  sys.field(x, f);
+  EXPECT_TRUE(f.allFinite());
+  EXPECT_DOUBLE_EQ(sys.energy(x), 4.0 / 0.32 + 0.5 * (0.09 + 0.49));  // R²/w + ½|p|²
+  x << 1e-200, 0.0, 0.0, 0.0;
+  sys.gradient(x, g);
+  EXPECT_DOUBLE_EQ(g[0], -2.0 * 2.0 / 0.32);  // 2(|q| − R)/w · q/|q| with |q| → 0
+  EXPECT_EQ(g[1], 0.0);
+  x << -3e-170, 4e-170, 0.0, 0.0;
+  sys.gradient(x, g);
+  EXPECT_TRUE(g.allFinite());
+  EXPECT_NEAR(g.head(2).norm(), 2.0 * 2.0 / 0.32, 1e-12);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -424,6 +464,7 @@ TEST(SystemsSampler, SameStreamSameSampleOtherStreamDifferent) {
   systems.push_back(std::make_unique<NBody>(NBodyParams::reference(3)));
   systems.push_back(std::make_unique<Fput>());
   systems.push_back(std::make_unique<HenonHeiles>());
+  systems.push_back(std::make_unique<Ring>());
   for (const auto& sys : systems) {
     SCOPED_TRACE(sys->name());
     Rng a(2024, 17), b(2024, 17), c(2024, 18);
@@ -431,6 +472,56 @@ TEST(SystemsSampler, SameStreamSameSampleOtherStreamDifferent) {
     EXPECT_TRUE(same(xa, xb));   // bitwise
     EXPECT_FALSE(same(xa, xc));  // another stream
   }
+}
+
+// The ring's sampler draws the canonical ensemble e^{−H/T} exactly. 40000 draws at T = 1 and
+// T = 0.5: the fraction with |q| < R against its closed form (binomial std ≤ 0.0025; bound 0.015,
+// 6 std), ⟨p_i²⟩ = T (std √2·T/√40000 ≈ 0.007 T; bound 0.05 T, 7 std), and the mean angle's
+// resultant |⟨e^{iφ}⟩| (std 1/√40000 = 0.005; bound 0.03) for a uniform angle.
+TEST(SystemsSampler, RingDrawsTheCanonicalEnsemble) {
+  for (double t : {1.0, 0.5}) {
+    const Ring sys({.temperature = t});
+    const double R = 2.0, sigma = 0.32 * t;
+    // ∫₀^R r e^{−(r−R)²/σ} dr / ∫₀^∞ (the header's closed form)
+    const double below = 0.5 * sigma * (std::exp(-R * R / sigma) - 1.0) +
+                         0.5 * R * std::sqrt(kPi * sigma) * std::erf(R / std::sqrt(sigma));
+    const double total = 0.5 * sigma * std::exp(-R * R / sigma) +
+                         0.5 * R * std::sqrt(kPi * sigma) * std::erfc(-R / std::sqrt(sigma));
+    const int n = 40000;
+    double frac = 0, p2 = 0, c = 0, s = 0;
+    for (int j = 0; j < n; ++j) {
+      Rng rng(7, static_cast<std::uint64_t>(j));
+      const Vec x = sys.sample(rng);
+      const double r = std::hypot(x[0], x[1]);
+      frac += (r < R) / static_cast<double>(n);
+      p2 += 0.5 * (x[2] * x[2] + x[3] * x[3]) / n;
+      c += x[0] / r / n;
+      s += x[1] / r / n;
+    }
+    SCOPED_TRACE("T = " + std::to_string(t));
+    EXPECT_NEAR(frac, below / total, 0.015);
+    EXPECT_NEAR(p2, t, 0.05 * t);
+    EXPECT_LT(std::hypot(c, s), 0.03);
+  }
+}
+
+// −ln Z of the ring against a direct quadrature of the radial integral (composite Simpson on
+// [0, 8] with 20000 intervals: error ~h⁴ |f⁗| ≈ 1e-13 here; bound 1e-10) and the spec's value.
+TEST(RingReference, MinusLogZ) {
+  for (double beta : {1.0, 0.5, 3.0}) {
+    const Ring sys;
+    const int m = 20000;
+    const double h = 8.0 / m;
+    double radial = 0;
+    for (int i = 0; i <= m; ++i) {
+      const double r = i * h, w = (i == 0 || i == m) ? 1 : (i % 2 ? 4 : 2);
+      radial += w * r * std::exp(-beta * (r - 2.0) * (r - 2.0) / 0.32) * h / 3;
+    }
+    const double expect = -std::log(2 * kPi / beta * 2 * kPi * radial);
+    EXPECT_NEAR(sys.minus_log_z(beta), expect, 1e-10) << "beta " << beta;
+  }
+  EXPECT_NEAR(Ring().minus_log_z(1.0), -4.3715, 5e-5);  // the spec's 5 digits
+  EXPECT_NEAR(Ring().minus_log_z(1.0), -4.371549125401485, 1e-12);  // mpmath, 30 digits
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -707,6 +798,14 @@ TEST(SystemsValidation, HenonHeiles) {
   expect_config_error([] { HenonHeiles({.energy = -1.0}); }, "energy");
 }
 
+TEST(SystemsValidation, Ring) {
+  expect_config_error([] { Ring({.radius = 0.0}); }, "radius = 0");
+  expect_config_error([] { Ring({.radius = std::nan("")}); }, "radius");
+  expect_config_error([] { Ring({.width = -0.32}); }, "width = -0.32");
+  expect_config_error([] { Ring({.width = INFINITY}); }, "width");
+  expect_config_error([] { Ring({.temperature = 0.0}); }, "temperature = 0");
+}
+
 TEST(SystemsParameters, NamesAndValues) {
   EXPECT_EQ(Spring().parameters().at("k"), 2.0);
   EXPECT_EQ(Kepler({.eccentricities = {0.2, 0.3}}).parameters().at("eccentricity_1"), 0.3);
@@ -720,6 +819,9 @@ TEST(SystemsParameters, NamesAndValues) {
   EXPECT_EQ(HenonHeiles().parameters().at("energy"), 0.125);
   EXPECT_EQ(Fput().name(), "fput");
   EXPECT_EQ(HenonHeiles().name(), "henon_heiles");
+  EXPECT_EQ(Ring().name(), "ring");
+  EXPECT_EQ(Ring().parameters().at("width"), 0.32);
+  EXPECT_EQ(Ring({.radius = 1.5}).parameters().at("radius"), 1.5);
   EXPECT_EQ(NBody().name(), "nbody");
   EXPECT_EQ(Kepler().name(), "kepler");
 }

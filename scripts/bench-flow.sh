@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Training-step performance of the reference canonical-flow stack (4 blocks of [zero_center,
+# linear, coupling_p], F of width 512, n = 3, float64; inputs/train_kepler.toml with
+# hidden = [512]): the kernel benchmark, then `hnn train` scaling over threads and MPI ranks.
+#
+# Usage: scripts/bench-flow.sh [BUILD_DIR]         (default build/, which must hold ./hnn and
+#                                                   bench/bench_flow_train)
+# Environment:
+#   REPEATS   repetitions of each app configuration; the best rate is kept (default 3)
+#   STEPS     training steps per app run (default 20)
+#
+# Prints, all measured in this run:
+#   1. bench/bench_flow_train's best-of table: GEMM rate, step rate at batch 128 and 4096
+#      trajectory samples on 1 and 2 threads, and the step's product FLOP rate as a fraction of
+#      the GEMM rate (of_gemm).
+#   2. `hnn train` on a Kepler data set (16 training trajectories of 1024 times), global batch
+#      16 trajectories x 256 times = 4096 samples, STEPS steps, as 1 rank x 1 thread, 1 rank x 2
+#      threads and 2 ranks x 1 thread (interleaved): train_steps_per_s CONFIG RATE, where RATE =
+#      steps / (batch + gradient + allreduce + optimizer seconds of the phase table, the maximum
+#      over ranks), and train_steps_efficiency CONFIG RATE / (2 x RATE(1 rank x 1 thread)).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
+build=$(cd "${1:-build}" && pwd)
+hnn="$build/hnn"
+for exe in "$hnn" "$build/bench/bench_flow_train"; do
+  [[ -x "$exe" ]] || { echo "bench-flow: $exe not found (build first: scripts/build.sh)" >&2; exit 1; }
+done
+repeats=${REPEATS:-3}
+steps=${STEPS:-20}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+echo "# $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $("$hnn" --version | head -n 1)"
+"$build/bench/bench_flow_train" | tee "$tmp/kernel.txt" | sed -n '/BEST OF/,$p'
+
+"$hnn" generate inputs/kepler.toml --set data.n_trajectories=16 --set data.n_test=0 \
+  --set data.n_times=1024 -o "$tmp/kepler.h5" > /dev/null
+args=(train inputs/train_kepler.toml --set data.path="$tmp/kepler.h5" --set 'model.hidden=[512]'
+      --set train.steps="$steps" --set train.batch=16 --set train.times=256
+      --set train.log_every="$steps" --set checkpoint.every=0
+      --set output.path="$tmp/model.h5" --overwrite)
+run() {
+  local log="$tmp/log"
+  case "$1" in
+    t1r1) OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+    t2r1) OMP_NUM_THREADS=2 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+    t1r2) mpirun -np 2 --oversubscribe -x OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
+  esac || { echo "bench-flow: $1 failed:" >&2; cat "$log" >&2; exit 1; }
+  awk -v n="$steps" '$1 ~ /^(batch|gradient|allreduce|optimizer)$/ { s += $2 } END { print n / s }' "$log"
+}
+best_of_configs "$repeats" train_steps steps/s
