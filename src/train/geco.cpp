@@ -28,7 +28,7 @@ void Geco::update(double reconstruction) {
   const double c = reconstruction - o_.tolerance;
   c_ma_ = seen_ == 0 ? c : o_.alpha * c_ma_ + (1 - o_.alpha) * c;
   ++seen_;
-  log_lambda_ = std::clamp(log_lambda_ + o_.rate * c_ma_ / o_.tolerance, -std::log(o_.max_weight),
+  log_lambda_ = std::clamp(log_lambda_ + o_.rate * std::tanh(c_ma_ / o_.tolerance), -std::log(o_.max_weight),
                            -std::log(o_.min_weight));
 }
 
