@@ -63,7 +63,8 @@ struct HgnWorkspace : Model::Workspace {
   Mat xin, a1, h1, a2, h2, enc, mu, lv, z;
   LeapfrogTape tape;
   // Decoder over all T·B latents (column b·T + t is frame t of unit b).
-  Mat zq, d0, g0, u0, a3, g3, u1, a4, xh, target;
+  Mat zq, u0, a3, g3, u1, a4, xh, target;
+  std::vector<Mat> dpre, dact;  // decoder dense layers: pre-activations, activations (dact[0] = zq)
   // Backward scratch.
   Mat dxh, da, du, dh, dz, dmu, dlv, denc, dh2, dh1, dzq;
   std::vector<Mat> dx;
@@ -86,7 +87,15 @@ HgnModel::HgnModel(const HgnSpec& spec)
   o_enc_ = o_conv2_ + conv2_.n_params();
   o_h_ = o_enc_ + enc_out_ * enc_in_ + enc_out_;
   o_dec_ = o_h_ + h_.n_params();
-  o_conv3_ = o_dec_ + dec_out_ * spec_.latent_dof + dec_out_;
+  dec_sizes_ = {spec_.latent_dof};
+  for (int w : spec_.dec_hidden) dec_sizes_.push_back(w);
+  dec_sizes_.push_back(static_cast<int>(dec_out_));
+  long o = o_dec_;
+  for (std::size_t k = 0; k + 1 < dec_sizes_.size(); ++k) {
+    dec_off_.push_back(o);
+    o += static_cast<long>(dec_sizes_[k + 1]) * (dec_sizes_[k] + 1);
+  }
+  o_conv3_ = o;
   o_conv4_ = o_conv3_ + conv3_.n_params();
   n_ = o_conv4_ + conv4_.n_params();
 }
@@ -99,10 +108,13 @@ void HgnModel::init_params(Rng& rng, VecRef theta) const {
   conv1_.init_params(rng, t);
   conv2_.init_params(rng, t + o_conv2_);
   glorot_uniform(rng, enc_out_, enc_in_, t + o_enc_);
+  for (long i = dim(); i < enc_out_; ++i)  // logvar bias: posterior σ = 0.1 at the start
+    t[o_enc_ + enc_out_ * enc_in_ + i] = 2.0 * std::log(0.1);
   Vec th(h_.n_params());
   hnn::init_params<double>(h_.shape(), "orthogonal", rng, th);
   theta.segment(o_h_, h_.n_params()) = th;
-  glorot_uniform(rng, dec_out_, spec_.latent_dof, t + o_dec_);
+  for (std::size_t k = 0; k < dec_off_.size(); ++k)
+    glorot_uniform(rng, dec_sizes_[k + 1], dec_sizes_[k], t + dec_off_[k]);
   conv3_.init_params(rng, t + o_conv3_);
   conv4_.init_params(rng, t + o_conv4_);
 }
@@ -167,10 +179,17 @@ void HgnModel::forward(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps,
   ws.zq.resize(n, B * T);
   for (long b = 0; b < B; ++b)
     for (long k = 0; k < T; ++k) ws.zq.col(b * T + k) = ws.tape.x[static_cast<std::size_t>(k)].col(b).head(n);
-  dense_forward(ConstMapMat(t + o_dec_, dec_out_, n), ConstMapVec(t + o_dec_ + dec_out_ * n, dec_out_),
-                ws.zq, ws.d0);
-  act_forward(spec_.act, ws.d0, ws.g0);
-  up1_.forward(ws.g0, ws.u0);
+  const std::size_t L = dec_off_.size();
+  ws.dpre.resize(L);
+  ws.dact.resize(L + 1);
+  ws.dact[0] = ws.zq;
+  for (std::size_t k = 0; k < L; ++k) {
+    const long r = dec_sizes_[k + 1], c = dec_sizes_[k];
+    dense_forward(ConstMapMat(t + dec_off_[k], r, c), ConstMapVec(t + dec_off_[k] + r * c, r),
+                  ws.dact[k], ws.dpre[k]);
+    act_forward(spec_.act, ws.dpre[k], ws.dact[k + 1]);
+  }
+  up1_.forward(ws.dact[L], ws.u0);
   conv3_.forward(t + o_conv3_, ws.u0, ws.a3);
   act_forward(spec_.act, ws.a3, ws.g3);
   up2_.forward(ws.g3, ws.u1);
@@ -220,13 +239,18 @@ double HgnModel::rollout_loss(ConstVecRef theta, ConstMatRef frames, ConstMatRef
   ws.da.array() *= ws.dh.array();
   ws.du.setZero(ws.u0.rows(), ws.u0.cols());
   conv3_.backward(t + o_conv3_, ws.u0, ws.da, g + o_conv3_, &ws.du);
-  ws.dh.setZero(ws.g0.rows(), ws.g0.cols());
+  const std::size_t L = dec_off_.size();
+  ws.dh.setZero(ws.dact[L].rows(), ws.dact[L].cols());
   up1_.backward(ws.du, ws.dh);
-  act_derivative(spec_.act, ws.d0, ws.da);
-  ws.da.array() *= ws.dh.array();
-  ws.dzq.setZero(n, B * T);
-  dense_backward(ConstMapMat(t + o_dec_, dec_out_, n), ws.zq, ws.da, MapMat(g + o_dec_, dec_out_, n),
-                 MapVec(g + o_dec_ + dec_out_ * n, dec_out_), &ws.dzq);
+  for (std::size_t k = L; k-- > 0;) {  // ws.dh = ∂L/∂dact[k + 1]
+    const long r = dec_sizes_[k + 1], c = dec_sizes_[k];
+    act_derivative(spec_.act, ws.dpre[k], ws.da);
+    ws.da.array() *= ws.dh.array();
+    ws.dzq.setZero(c, B * T);
+    dense_backward(ConstMapMat(t + dec_off_[k], r, c), ws.dact[k], ws.da,
+                   MapMat(g + dec_off_[k], r, c), MapVec(g + dec_off_[k] + r * c, r), &ws.dzq);
+    ws.dh = ws.dzq;
+  }
   // Dynamics: ∂L/∂x_t = (∂L/∂q_t, 0), back through the leapfrog steps to ∂L/∂z.
   ws.dx.assign(static_cast<std::size_t>(T), Mat::Zero(d, B));
   for (long b = 0; b < B; ++b)

@@ -6,7 +6,7 @@
 //   posterior z = μ + exp(½ logvar) ⊙ ε (nn/gaussian_sampler.hpp); z = (q, p) = x_0
 //   dynamics  x_{t+1} = leapfrog step of size dt of H_θ (models/latent_leapfrog.hpp), H_θ a
 //             softplus MLP 2n → hidden → 1 (smooth, so its Hessian exists)
-//   decoder   each frame from q_t alone: dense n → c·(S/4)² → σ → upsample ×2 → Conv2d(3×3,
+//   decoder   each frame from q_t alone: dense n → dec_hidden (σ each) → c·(S/4)² → σ → upsample ×2 → Conv2d(3×3,
 //             pad 1) c → c → σ → upsample ×2 → Conv2d(3×3, pad 1) c → 1 → sigmoid
 // The latent is a vector (q, p ∈ ℝⁿ), not the paper's 16×4×4 spatial tensor: at 32×32 frames and
 // a few thousand rollouts this keeps the cost down; the Hamiltonian and integrator are the same.
@@ -15,7 +15,14 @@
 //   R  = (1/(T·P)) Σ_t ‖x̂_t − f_t‖²          (the paper's metric: pixel MSE over the rollout)
 //   KL = ½ Σ_i (μ_i² + exp(logvar_i) − 1 − logvar_i)
 //   L  = R + w·KL, with w set by the objective (GECO, train/objective.hpp).
-// θ layout: conv1, conv2, encoder dense (W, b), H (Mlp layout), decoder dense (W, b), conv3,
+// Initialisation: Glorot-uniform convolutions and dense layers with zero biases, except the
+// logvar bias, ln 0.1² (posterior σ = 0.1 at the start, so the sampled q is not mostly noise);
+// H orthogonal (the HNN's init). (With a KL weight of 1 on R, a per-pixel mean, the posterior
+// collapsed to the prior within 100 steps and the decoder settled on the mean frame: train with
+// kl_weight ≈ 1/(T·P), inputs/train_hgn_spring.toml.)
+// The dec_hidden layers are ours: a vector latent has no spatial layout for the decoder's convs
+// to build on, and one dense layer gives only ramps of q per feature.
+// θ layout: conv1, conv2, encoder dense (W, b), H (Mlp layout), decoder dense layers (W, b each), conv3,
 // conv4 (each Conv2d's own layout: W then b).
 #pragma once
 
@@ -36,6 +43,7 @@ struct HgnSpec {
   int latent_dof = 4;                 // n: q, p ∈ ℝⁿ
   std::vector<int> enc_channels{16, 32};
   int dec_channels = 16;              // c
+  std::vector<int> dec_hidden{128};   // dense layers (σ) between q and the c·(S/4)² feature map
   std::vector<int> hidden{64, 64};    // H's hidden widths (softplus)
   Activation act = Activation::relu;  // σ of encoder and decoder
   double dt = 0.1;                    // leapfrog step per frame
@@ -79,6 +87,8 @@ class HgnModel : public Model {
   long enc_in_, enc_out_, dec_out_;  // encoder dense: enc_in_ → enc_out_ (= 2·dim); decoder n → dec_out_
   // Offsets into θ.
   long o_conv2_, o_enc_, o_h_, o_dec_, o_conv3_, o_conv4_, n_;
+  std::vector<int> dec_sizes_;  // n, dec_hidden..., c·(S/4)²
+  std::vector<long> dec_off_;   // offset of each decoder dense layer (W, then b)
 
   struct Forward;
   void forward(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps, Workspace& ws) const;

@@ -61,6 +61,7 @@ std::unique_ptr<Model> make_hgn(const Section& s, long frame_pixels) {
   spec.enc_channels = widths(s, "enc_channels", {16, 32});
   s.require(spec.enc_channels.size() == 2, "enc_channels", "needs two channel counts");
   spec.dec_channels = static_cast<int>(s.get_count("dec_channels", spec.dec_channels));
+  spec.dec_hidden = s.has("dec_hidden") ? widths(s, "dec_hidden") : spec.dec_hidden;
   spec.hidden = widths(s, "hidden", {64, 64});
   spec.act = activation_from_name(
       s.get_choice("activation", {"relu", "softplus", "tanh", "sigmoid"}, "relu"));

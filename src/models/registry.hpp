@@ -5,7 +5,8 @@
 //               keys hidden, activation as below for the latent net, and ae_width (200),
 //               ae_blocks (2), hnn_weight (0.1)) | "hgn" (models/hgn.hpp, the Hamiltonian
 //               Generative Network; needs frames; keys input_frames (5), rollout (30),
-//               latent_dof (4), enc_channels ([16, 32]), dec_channels (16), hidden ([64, 64], of
+//               latent_dof (4), enc_channels ([16, 32]), dec_channels (16), dec_hidden
+//               ([128]), hidden ([64, 64], of
 //               the softplus H), activation (of encoder and decoder, "relu"), dt (0.1))
 //   hidden      hidden widths (default [200, 200], the reference)
 //   activation  "tanh" (default) | "softplus" | "sigmoid" | "relu" (baseline only)

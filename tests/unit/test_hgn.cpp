@@ -23,6 +23,7 @@ HgnSpec tiny() {
   s.latent_dof = 1;
   s.enc_channels = {2, 3};
   s.dec_channels = 2;
+  s.dec_hidden = {5, 4};
   s.hidden = {6};
   s.act = Activation::softplus;  // smooth: central differences need no kinks
   s.dt = 0.3;
