@@ -42,6 +42,7 @@ struct Plan {
   long n_traj = 0, n_test = 0, block = 0;
   bool test_first = false;
   double noise_std = 0;
+  double initial_noise_std = 0;  // added to the sampled initial state (before integrating)
   std::uint64_t seed = 0;
   std::string output;
   int gzip = 0;
@@ -67,6 +68,7 @@ Plan read_plan(const GenerateRequest& req) {
   const long n_times = data.get_count("n_times");
   p.times = linspace(t0, t1, n_times);
   p.noise_std = data.get_non_negative("noise_std", 0.0);
+  p.initial_noise_std = data.get_non_negative("initial_noise_std", 0.0);
   p.seed = static_cast<std::uint64_t>(data.get_count("seed", 0, 0));
   p.n_test = data.get_count("n_test", 0, 0);
   data.require(p.n_test <= p.n_traj, "n_test", "must be <= n_trajectories");
@@ -104,7 +106,9 @@ void integrate_one(const Plan& p, Integrator& integ, long i, double* x, double* 
   const System& sys = *p.system;
   const long nt = static_cast<long>(p.times.size()), d = sys.dim();
   Rng rng(p.seed, static_cast<std::uint64_t>(i));
-  const Vec x0 = sys.sample(rng);
+  Vec x0 = sys.sample(rng);
+  if (p.initial_noise_std > 0)  // the HGN data: σ-perturbed initial states, exact trajectories
+    for (long k = 0; k < d; ++k) x0[k] += p.initial_noise_std * rng.normal();
   integ.integrate(sys, x0, p.times.front(), p.times, x);
   t.steps += integ.stats().steps;
   t.evals += integ.stats().evals;
@@ -211,6 +215,7 @@ GenerateSummary generate(const GenerateRequest& req, MPI_Comm comm) {
       h5::write_attr(out.file(), "/", "render_extent", p.renderer->extent());
     }
     h5::write_attr(out.file(), "/", "noise_std", p.noise_std);
+    h5::write_attr(out.file(), "/", "initial_noise_std", p.initial_noise_std);
     h5::write_attr(out.file(), "/", "energy_of",
                    std::string("noise-free states (dxdt too); x carries the noise"));
     writer->write_times(p.times);

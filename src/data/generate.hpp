@@ -1,5 +1,6 @@
 // Ensemble generation (`hnn generate`): integrate N trajectories of a known system from sampled
-// initial states to a grid of output times, add optional observation noise, and write the
+// initial states (optionally perturbed: [data] initial_noise_std, the HGN data sets) to a grid of
+// output times, add optional observation noise, and write the
 // trajectory data set (data/trajectory_file.hpp). OpenMP threads share a rank's trajectories;
 // MPI ranks own contiguous shards and write collectively into one file.
 //

@@ -306,6 +306,9 @@ EvaluateSummary evaluate(const EvaluateRequest& req, MPI_Comm comm) {
     const LoadedModel m = load_model_file(req.model);
     Config cfg = req.input.empty() ? Config::from_string("", "command line", req.overrides)
                                    : Config::from_file(req.input, req.overrides);
+    if (m.model->trains_on_rollouts())
+      throw ConfigError("hnn evaluate: model '" + m.model->kind() +
+                        "' is evaluated by hnn train (its test loss is the test rollout pixel MSE)");
     if (m.model->trains_on_frames()) {  // a pixel model: decoded latent rollouts
       sum = evaluate_pixel(m, cfg, default_data_path(m), req, prov);
       return;

@@ -16,4 +16,9 @@ double Model::frame_loss(ConstVecRef, ConstMatRef, ConstMatRef, Workspace&, doub
   throw ConfigError("model '" + kind() + "' is not trained on frames");
 }
 
+double Model::rollout_loss(ConstVecRef, ConstMatRef, ConstMatRef, double, Workspace&, double*,
+                           RolloutParts*) const {
+  throw ConfigError("model '" + kind() + "' is not trained on rollouts of frames");
+}
+
 }  // namespace hnn

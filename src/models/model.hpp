@@ -54,11 +54,30 @@ class Model {
   // (train/objective.hpp) and calls frame_loss. frame_pixels() is the size H·W of one frame
   // (0 for models of states).
   virtual long frame_pixels() const { return 0; }
-  bool trains_on_frames() const { return frame_pixels() > 0; }
+  bool trains_on_frames() const { return frame_pixels() > 0 && rollout_length() == 0; }
   // Σ over the columns of the loss of the pair (x, x_next): X = [f_t; f_{t+1}] and
   // X_NEXT = [f_{t+1}; f_{t+2}] (2·frame_pixels × n). If GRAD is not null, adds ∂(sum)/∂θ.
   virtual double frame_loss(ConstVecRef theta, ConstMatRef x, ConstMatRef x_next, Workspace& ws,
                             double* grad) const;
+
+  // Models that learn from whole rollouts of frames (models/hgn.hpp, the Hamiltonian Generative
+  // Network): the trainer then draws trajectories and calls rollout_loss on the first
+  // rollout_length() frames of each (0 for other models). noise_dim() values of N(0, 1) noise
+  // per unit feed the reparameterised posterior.
+  virtual long rollout_length() const { return 0; }
+  bool trains_on_rollouts() const { return rollout_length() > 0; }
+  virtual long noise_dim() const { return 0; }
+  // The two terms of a rollout loss, each summed over the columns.
+  struct RolloutParts {
+    double reconstruction = 0, kl = 0;
+  };
+  // Σ over the columns of R + KL_WEIGHT·KL: R the mean squared pixel error of the rollout, KL the
+  // posterior's KL divergence to the prior. FRAMES: (frame_pixels·rollout_length × n), the frames
+  // of a unit stacked in time order; EPS: (noise_dim × n) fixed noise, or empty for the posterior
+  // mean. If GRAD is not null, adds ∂(sum)/∂θ; PARTS (may be null) gets the summed terms.
+  virtual double rollout_loss(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps,
+                              double kl_weight, Workspace& ws, double* grad,
+                              RolloutParts* parts) const;
 };
 
 }  // namespace hnn

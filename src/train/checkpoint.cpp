@@ -77,6 +77,8 @@ std::string write_checkpoint(const std::string& dir, const TrainState& s, int ke
     write_vec(f, "/history/train_loss", s.hist_train.data(), s.hist_train.size());
     write_vec(f, "/history/test_loss", s.hist_test.data(), s.hist_test.size());
     write_vec(f, "/history/lr", s.hist_lr.data(), s.hist_lr.size());
+    if (!s.objective_state.empty())
+      write_vec(f, "/objective_state", s.objective_state.data(), s.objective_state.size());
     write_provenance(f, prov, input_text, "");
     h5::write_attr(f, "/", "format", std::string(kCheckpointFormat));
     h5::write_attr(f, "/", "format_version", kCheckpointFormatVersion);
@@ -115,6 +117,8 @@ TrainState load_checkpoint(const std::string& path) {
   s.hist_train = h5::Dataset::open(f, "/history/train_loss").read_all<double>();
   s.hist_test = h5::Dataset::open(f, "/history/test_loss").read_all<double>();
   s.hist_lr = h5::Dataset::open(f, "/history/lr").read_all<double>();
+  if (h5::exists(f, "/objective_state"))
+    s.objective_state = h5::Dataset::open(f, "/objective_state").read_all<double>();
   if (checksum(s) != h5::read_attr_int(f, "/", "checksum"))
     throw IoError(path + ": checksum mismatch (damaged checkpoint)");
   return s;
@@ -142,7 +146,7 @@ void broadcast_state(MPI_Comm comm, TrainState& s, int root) {
     v->resize(head[2]);
     MPI_Bcast(v->data(), static_cast<int>(head[2]), MPI_DOUBLE, root, comm);
   }
-  for (auto* h : {&s.hist_step, &s.hist_train, &s.hist_test, &s.hist_lr}) {
+  for (auto* h : {&s.hist_step, &s.hist_train, &s.hist_test, &s.hist_lr, &s.objective_state}) {
     long n = static_cast<long>(h->size());
     MPI_Bcast(&n, 1, MPI_LONG, root, comm);
     h->resize(static_cast<std::size_t>(n));

@@ -2,6 +2,7 @@
 // checkpoint, ckpt-<step>.h5 in the checkpoint directory.
 //   /params, /optimizer/m, /optimizer/v   float64 (n_params)
 //   /history/{step, train_loss, test_loss, lr}
+//   /objective_state  float64, only for objectives with a state (the HGN's GECO, train/geco.hpp)
 //   attributes: format = "hnn-checkpoint", format_version, step, optimizer_step, checksum
 //   (FNV-1a 64 of step, params and moments, verified on load), input (resolved), provenance,
 //   and complete = 1, written last.
@@ -29,6 +30,7 @@ struct TrainState {
   Vec params, m, v;         // parameters and Adam moments
   long optimizer_step = 0;  // Adam's bias-correction counter
   std::vector<double> hist_step, hist_train, hist_test, hist_lr;
+  std::vector<double> objective_state;  // Objective::state() (GECO); /objective_state when not empty
 };
 
 // Called on one rank (rank 0). Returns the path written.

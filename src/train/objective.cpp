@@ -196,6 +196,25 @@ class TrajectoryObjective final : public Objective {
   }
 };
 
+// ---- frames -----------------------------------------------------------------------------------
+
+// The frames of this rank's shard of a split list's trajectories.
+struct Frames {
+  Mat f;  // px × (n · n_time): column j·n_time + k is time k of local trajectory j
+  std::int64_t first = 0, n = 0;  // the shard: list entries [first, first + n)
+};
+
+Frames load_frames(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list, int rank,
+                   int size) {
+  Frames out;
+  const Shard sh = shard_of(static_cast<std::int64_t>(list.size()), rank, size);
+  std::vector<std::int64_t> mine(list.begin() + sh.begin, list.begin() + sh.end);
+  if (!mine.empty()) read_frames(info, mine, out.f);
+  out.first = sh.begin;
+  out.n = sh.size();
+  return out;
+}
+
 // ---- frame triples --------------------------------------------------------------------------
 
 // Units are frame triples (f_k, f_{k+1}, f_{k+2}) of one trajectory, k = 0..n_time−3: unit
@@ -214,8 +233,8 @@ class FrameObjective final : public Objective {
     per_ = n_time_ - 2;
     n_train_traj_ = static_cast<std::int64_t>(info.train.size());
     n_test_traj_ = static_cast<std::int64_t>(info.test.size());
-    load(info, info.train, rank, size, train_);
-    load(info, info.test, rank, size, test_);
+    train_ = load_frames(info, info.train, rank, size);
+    test_ = load_frames(info, info.test, rank, size);
     batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
   }
 
@@ -245,10 +264,6 @@ class FrameObjective final : public Objective {
   }
 
  private:
-  struct Frames {
-    Mat f;  // px × (n · n_time): column j·n_time + k is time k of local trajectory j
-    std::int64_t first = 0, n = 0;
-  };
   const Model& model_;
   ObjectiveOptions opt_;
   std::string path_;
@@ -256,15 +271,6 @@ class FrameObjective final : public Objective {
   Frames train_, test_;
   OrderedSum<std::unique_ptr<Model::Workspace>> sum_{model_.n_params(),
                                                    [this] { return model_.make_workspace(); }};
-
-  void load(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& list, int rank,
-            int size, Frames& out) {
-    const Shard sh = shard_of(static_cast<std::int64_t>(list.size()), rank, size);
-    std::vector<std::int64_t> mine(list.begin() + sh.begin, list.begin() + sh.end);
-    if (!mine.empty()) read_frames(info, mine, out.f);
-    out.first = sh.begin;
-    out.n = sh.size();
-  }
 
   // Σ of the model's frame loss over local units LOCAL (indices into D's triples), in fixed
   // chunks of opt_.chunk units (train/ordered_sum.hpp).
@@ -283,6 +289,118 @@ class FrameObjective final : public Objective {
           return model_.frame_loss(theta, x, xn, *ws, g ? g->data() : nullptr);
         },
         grad);
+  }
+};
+
+// ---- rollouts of frames (the HGN) ----------------------------------------------------------
+
+// Units are trajectories (their first T = rollout_length() frames); minibatch(seed, step) over
+// the training trajectories; sums in fixed chunks of opt_.chunk units, added in chunk order.
+class RolloutObjective final : public Objective {
+ public:
+  RolloutObjective(const Model& m, const TrajectoryFileInfo& info, const ObjectiveOptions& o,
+                   int rank, int size)
+      : model_(m), opt_(o), path_(info.path), n_time_(info.n_time), px_(info.frame_pixels()),
+        T_(m.rollout_length()), geco_(o.geco) {
+    if (px_ != m.frame_pixels())
+      throw IoError(info.path + ": frames of " + std::to_string(px_) + " pixels, the model expects " +
+                    std::to_string(m.frame_pixels()));
+    if (n_time_ < T_)
+      throw IoError(info.path + ": " + std::to_string(n_time_) + " frames per trajectory, the model's "
+                    "rollout needs " + std::to_string(T_));
+    n_train_ = static_cast<std::int64_t>(info.train.size());
+    n_test_ = static_cast<std::int64_t>(info.test.size());
+    train_ = load_frames(info, info.train, rank, size);
+    test_ = load_frames(info, info.test, rank, size);
+    batch_ = opt_.batch == 0 ? n_train_ : std::min<std::int64_t>(opt_.batch, n_train_);
+  }
+
+  double step_sum(const Vec& theta, long step, Vec* grad) override {
+    const auto idx = minibatch(opt_.seed, step, n_train_, batch_);
+    std::vector<std::int64_t> mine;
+    for (auto u : idx)
+      if (u >= train_.first && u < train_.first + train_.n) mine.push_back(u);
+    const auto stream = [step](std::int64_t u) {
+      return (static_cast<std::uint64_t>(step) + 1) << 32 | static_cast<std::uint64_t>(u);
+    };
+    return sum(theta, train_, mine, true, stream, geco_.weight(), grad, &recon_);
+  }
+  double step_norm(long) const override { return 1.0 / static_cast<double>(batch_); }
+  double test_sum(const Vec& theta) override {
+    std::vector<std::int64_t> all(static_cast<std::size_t>(test_.n));
+    std::iota(all.begin(), all.end(), test_.first);
+    double r = 0;
+    sum(theta, test_, all, false, [](std::int64_t) { return std::uint64_t{0}; }, 0.0, nullptr, &r);
+    return r;
+  }
+  double test_norm() const override {
+    return n_test_ > 0 ? 1.0 / static_cast<double>(n_test_) : std::nan("");
+  }
+  std::int64_t n_train() const override { return n_train_; }
+  std::int64_t n_test() const override { return n_test_; }
+  std::string describe() const override {
+    return fmt("%lld train / %lld test rollouts of %lld frames (%s, %lld pixels per frame); "
+               "batch %lld; test loss = pixel MSE of the posterior-mean rollout",
+               static_cast<long long>(n_train_), static_cast<long long>(n_test_),
+               static_cast<long long>(T_), path_.c_str(), static_cast<long long>(px_),
+               static_cast<long long>(batch_));
+  }
+  int n_extra() const override { return 1; }
+  void extra_sums(double* out) const override { out[0] = recon_; }
+  void end_step(const double* global, double norm) override {
+    last_recon_ = global[0] * norm;
+    geco_.update(last_recon_);
+  }
+  std::vector<double> state() const override { return geco_.state(); }
+  void set_state(const std::vector<double>& s) override { geco_.set_state(s); }
+  std::string progress() const override {
+    return fmt("recon %.4e kl_weight %.3e", last_recon_, geco_.weight());
+  }
+
+ private:
+  const Model& model_;
+  ObjectiveOptions opt_;
+  std::string path_;
+  std::int64_t n_time_, px_, T_, batch_ = 0, n_train_ = 0, n_test_ = 0;
+  Frames train_, test_;
+  Geco geco_;
+  double recon_ = 0, last_recon_ = std::nan("");
+  OrderedSum<std::unique_ptr<Model::Workspace>> sum_{model_.n_params(),
+                                                   [this] { return model_.make_workspace(); }};
+  std::vector<double> rec_;  // per chunk
+
+  // Σ of the model's rollout loss over the units UNITS (global indices into D's split list), in
+  // fixed chunks of opt_.chunk units (train/ordered_sum.hpp), with noise from
+  // Rng(seed, stream(u)) when SAMPLED; RECON gets Σ of the reconstruction terms, in chunk order.
+  template <class Stream>
+  double sum(const Vec& theta, const Frames& d, const std::vector<std::int64_t>& units,
+             bool sampled, Stream stream, double w, Vec* grad, double* recon) {
+    const long n = static_cast<long>(units.size()), chunk = std::max(1L, opt_.chunk);
+    const long P = px_, T = T_, nd = model_.noise_dim();
+    rec_.assign(static_cast<std::size_t>((n + chunk - 1) / chunk), 0.0);
+    const double s = sum_.over_chunks(
+        n, chunk,
+        [&](long b, long len, std::unique_ptr<Model::Workspace>& ws, Vec* g) {
+          Mat x(P * T, len), eps(sampled ? nd : 0, sampled ? len : 0);
+          for (long j = 0; j < len; ++j) {
+            const std::int64_t u = units[static_cast<std::size_t>(b + j)];
+            const long col = static_cast<long>((u - d.first) * n_time_);
+            for (long k = 0; k < T; ++k) x.block(k * P, j, P, 1) = d.f.col(col + k);
+            if (sampled) {
+              Rng rng(opt_.seed, stream(u));
+              for (long i = 0; i < nd; ++i) eps(i, j) = rng.normal();
+            }
+          }
+          Model::RolloutParts parts;
+          const double l =
+              model_.rollout_loss(theta, x, eps, w, *ws, g ? g->data() : nullptr, &parts);
+          rec_[static_cast<std::size_t>(b / chunk)] = parts.reconstruction;
+          return l;
+        },
+        grad);
+    *recon = 0;
+    for (double r : rec_) *recon += r;
+    return s;
   }
 };
 
@@ -437,6 +555,8 @@ std::unique_ptr<Objective> make_objective(const Model& model, const TrajectoryFi
   }
   if (!options.kind.empty()) throw ConfigError("unknown objective kind \"" + options.kind + "\"");
   if (info.train.empty()) throw IoError(info.path + ": the training split is empty");
+  if (model.trains_on_rollouts())
+    return std::make_unique<RolloutObjective>(model, info, options, rank, size);
   if (model.trains_on_frames())
     return std::make_unique<FrameObjective>(model, info, options, rank, size);
   if (model.trains_on_trajectories())

@@ -11,6 +11,14 @@
 //   frames        (Model::frame_loss; pixel models): units are frame triples (f_k, f_{k+1},
 //                 f_{k+2}) of a trajectory, k = 0..n_time−3; minibatches as for samples; the
 //                 mean is over the triples of the batch.
+//   rollouts      (Model::rollout_loss; the HGN, models/hgn.hpp): units are trajectories, each
+//                 its first rollout_length() frames; minibatch(seed, step) over the training
+//                 trajectories; the posterior noise ε of training unit u at step s is drawn from
+//                 Rng(seed, (s + 1)·2³² + u) (noise_dim normals). The loss is R + w·KL with the
+//                 KL weight w set by GECO (train/geco.hpp) from the global mean R of each step
+//                 (one extra allreduced sum; its state is checkpointed); mean over the batch.
+//                 The test loss is the mean pixel MSE of the rollouts decoded from the posterior
+//                 mean (no noise, no KL): the HGN paper's metric.
 // Density estimation (flows/density.hpp; [model] kind = "flow" with latent = "harmonic"):
 //   likelihood    units are phase-space samples (every time sample of the data set's trajectories,
 //                 e.g. draws from the canonical ensemble); the step's global minibatch is
@@ -30,11 +38,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/types.hpp"
 #include "data/trajectory_reader.hpp"
 #include "models/model.hpp"
 #include "systems/system.hpp"
+#include "train/geco.hpp"
 
 namespace hnn {
 
@@ -46,6 +56,7 @@ struct ObjectiveOptions {
   std::string kind;  // "" (by the model: samples | trajectories), "likelihood", "free_energy"
   double beta = 1.0;      // inverse temperature (likelihood, free_energy)
   long test_samples = 0;  // free_energy: latent samples of the test estimate
+  GecoOptions geco;       // rollouts: the KL weight
 };
 
 class Objective {
@@ -64,6 +75,17 @@ class Objective {
   virtual std::int64_t n_test() const = 0;
   // For the start-up line: "750 train / 250 test samples (spring.h5); batch 750".
   virtual std::string describe() const = 0;
+
+  // Objectives with a state that follows the global loss (the rollouts objective's GECO):
+  // N_EXTRA sums per step, allreduced with the loss; extra_sums writes this rank's after
+  // step_sum; end_step gets the global ones and the step's norm (identically on every rank).
+  virtual int n_extra() const { return 0; }
+  virtual void extra_sums(double*) const {}
+  virtual void end_step(const double*, double) {}
+  // That state, for checkpoints (empty: none), and a note for the progress line.
+  virtual std::vector<double> state() const { return {}; }
+  virtual void set_state(const std::vector<double>&) {}
+  virtual std::string progress() const { return ""; }
 };
 
 // Reads this rank's shard of the training and test trajectories. Throws IoError when the

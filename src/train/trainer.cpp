@@ -70,7 +70,21 @@ struct Settings {
   std::string objective = "auto";
   double beta = 1.0;
   long test_samples = 0;
+  GecoOptions geco;  // models trained on rollouts (the HGN): the KL weight
 };
+
+// [train] keys of the KL weight of models trained on rollouts (train/geco.hpp).
+GecoOptions read_geco(const Section& tr) {
+  GecoOptions g;
+  g.enabled = tr.get_bool("geco", true);
+  g.initial_weight = tr.get_positive("kl_weight", g.initial_weight);
+  g.max_weight = std::max(g.max_weight, g.initial_weight);
+  g.tolerance = tr.get_positive("geco_tolerance", g.tolerance);
+  g.alpha = tr.get_non_negative("geco_alpha", g.alpha);
+  tr.require(g.alpha < 1, "geco_alpha", "must be < 1");
+  g.rate = tr.get_non_negative("geco_rate", g.rate);
+  return g;
+}
 
 Settings read_settings(Config& cfg, const TrainRequest& req) {
   Settings s;
@@ -160,6 +174,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     model = make_model(cfg.section("model"), static_cast<int>(info.dim), info.frame_pixels());
     if (model->trains_on_trajectories() && set.objective == "auto")
       set.times = cfg.section("train").get_count("times", 0, 0);
+    if (model->trains_on_rollouts()) set.geco = read_geco(cfg.section("train"));
     cfg.check_all_used();
     set.resolved = cfg.resolved_text();
     if (rank == 0 && req.restart.empty() && fs::exists(set.output) && !req.overwrite)
@@ -175,6 +190,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     opt.kind = set.objective == "auto" ? "" : set.objective;
     opt.beta = set.beta;
     opt.test_samples = set.test_samples;
+    opt.geco = set.geco;
     objective = set.objective == "free_energy"
                     ? make_free_energy_objective(*model, *system, opt, rank, size)
                     : make_objective(*model, info, opt, rank, size);
@@ -211,6 +227,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   if (have > 0) {
     broadcast_state(comm, st);
     sum.resumed_from = st.step;
+    run_collective(comm, [&] { objective->set_state(st.objective_state); });
   } else {
     st.params.resize(np);
     Rng init_rng(set.seed, 0);
@@ -226,7 +243,8 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     st.optimizer_step = adam.state().step;
   };
 
-  Vec grad(np), buf(np + 2);
+  const int nx = objective->n_extra();
+  Vec grad(np), buf(np + 2 + nx);
   install_stop_handlers();
   if (rank == 0)
     std::printf("hnn train: %s model, %ld parameters; %s; %ld steps on %d rank(s) x %d thread(s)\n",
@@ -236,6 +254,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   auto checkpoint = [&] {
     auto tc = Clock::now();
     save_adam();
+    st.objective_state = objective->state();
     run_collective(comm, [&] {
       if (rank == 0) sum.checkpoint = write_checkpoint(set.checkpoint_dir, st, static_cast<int>(set.keep), set.resolved, prov);
     });
@@ -255,7 +274,9 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     buf.head(np) = grad;
     buf[np] = sse;
     buf[np + 1] = stop_requested() ? 1.0 : 0.0;
-    MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(np + 2), MPI_DOUBLE, MPI_SUM, comm);
+    objective->extra_sums(buf.data() + np + 2);
+    MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(np + 2 + nx), MPI_DOUBLE, MPI_SUM,
+                  comm);
     timer.add("allreduce", t0);
 
     t0 = Clock::now();
@@ -268,6 +289,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
                         " (the last good checkpoint is kept" +
                         (sum.checkpoint.empty() ? "" : ": " + sum.checkpoint) +
                         "); lower the learning rate or set clip_grad_norm");
+    objective->end_step(buf.data() + np + 2, norm);
     if (set.clip > 0) clip_grad_norm<double>(grad, set.clip);
     const double lr = learning_rate(set.schedule, st.step);
     adam.step(st.params, grad, lr);
@@ -287,9 +309,11 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
       if (rank == 0) {
         const double el = std::chrono::duration<double>(Clock::now() - loop_start).count();
         const double rate = static_cast<double>(st.step - first_step) / std::max(el, 1e-9);
-        std::printf("step %ld/%ld train %.6e test %.6e lr %.3e %.1f steps/s ETA %s\n", st.step,
+        const std::string note = objective->progress();
+        std::printf("step %ld/%ld train %.6e test %.6e lr %.3e %.1f steps/s ETA %s%s%s\n", st.step,
                     set.steps, train_loss, test_loss, lr, rate,
-                    eta(static_cast<double>(set.steps - st.step) / std::max(rate, 1e-9)).c_str());
+                    eta(static_cast<double>(set.steps - st.step) / std::max(rate, 1e-9)).c_str(),
+                    note.empty() ? "" : " ", note.c_str());
         std::fflush(stdout);
       }
     }
