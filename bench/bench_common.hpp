@@ -4,6 +4,7 @@
 #pragma once
 
 #include <benchmark/benchmark.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,14 @@
 #include <vector>
 
 namespace hnn::bench {
+
+// CPU seconds of the whole process (all threads) so far. On a shared machine a 1-thread rate per
+// CPU second does not depend on how much of the core other processes took (time slicing).
+inline double cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 // best[benchmark name][counter name] = highest value over the repetitions.
 using Best = std::map<std::string, std::map<std::string, double>>;
@@ -58,7 +67,10 @@ class BestReporter : public benchmark::ConsoleReporter {
       const std::string key = r.run_name.function_name;
       if (std::find(order_.begin(), order_.end(), key) == order_.end()) order_.push_back(key);
       for (const auto& [name, c] : r.counters) {
-        if (!(c.flags & benchmark::Counter::kIsRate)) continue;
+        // Rates: Google Benchmark's (per real second) and our own per CPU second ("*_cpu",
+        // set by the benchmark from the process CPU time, see cpu_seconds()).
+        const bool cpu_rate = name.size() > 4 && name.compare(name.size() - 4, 4, "_cpu") == 0;
+        if (!(c.flags & benchmark::Counter::kIsRate) && !cpu_rate) continue;
         double& best = best_[key][name];
         best = std::max(best, c.value);
       }

@@ -15,7 +15,11 @@
 //                             shuffle of the times is left out (a permutation of B indices).
 //                             Counters: FLOP/s (see step_flops) and steps/s.
 //
-// At the end, "of_gemm" lines give best(step FLOP/s) / best(gemm FLOP/s) at the same thread count.
+// At the end, "of_gemm" lines give best(step FLOP/s) / best(gemm FLOP/s) at the same thread count,
+// "of_gemm_cpu" the same per CPU second of the process (FLOP_cpu: flops / process CPU time over
+// the repetition, all threads). On a shared machine the 1-thread FLOP_cpu does not depend on the
+// share of the core that other processes took; with 2 threads it also counts the CPU time that a
+// waiting OpenMP thread spins.
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
@@ -68,14 +72,16 @@ void BM_gemm(benchmark::State& state, int threads) {
     b.push_back(Eigen::MatrixXd::Random(k, n));
     c.push_back(Eigen::MatrixXd(m, n));
   }
+  const double cpu0 = hnn::bench::cpu_seconds();
   for (auto _ : state) {
 #pragma omp parallel for num_threads(threads) schedule(static, 1)
     for (int t = 0; t < threads; ++t) c[t].noalias() = a[t] * b[t];
     benchmark::ClobberMemory();
   }
-  const double flops = 2.0 * m * k * n * threads;
-  state.counters["FLOP"] = benchmark::Counter(flops * static_cast<double>(state.iterations()),
-                                              benchmark::Counter::kIsRate);
+  const double cpu = hnn::bench::cpu_seconds() - cpu0;
+  const double flops = 2.0 * m * k * n * threads * static_cast<double>(state.iterations());
+  state.counters["FLOP"] = benchmark::Counter(flops, benchmark::Counter::kIsRate);
+  state.counters["FLOP_cpu"] = flops / cpu;  // per CPU second of all threads
 }
 
 void BM_step(benchmark::State& state, long batch, long traj, int threads) {
@@ -95,6 +101,7 @@ void BM_step(benchmark::State& state, long batch, long traj, int threads) {
   std::vector<double> loss(static_cast<std::size_t>(traj));
   hnn::Mat g(np, traj);
   hnn::Adam<double> adam(np);
+  const double cpu0 = hnn::bench::cpu_seconds();
   for (auto _ : state) {
     g.setZero();
 #pragma omp parallel for schedule(dynamic, 1)
@@ -109,11 +116,13 @@ void BM_step(benchmark::State& state, long batch, long traj, int threads) {
     benchmark::DoNotOptimize(loss.data());
     benchmark::ClobberMemory();
   }
+  const double cpu = hnn::bench::cpu_seconds() - cpu0;
   omp_set_num_threads(saved);
   const double iters = static_cast<double>(state.iterations());
   using benchmark::Counter;
-  state.counters["FLOP"] =
-      Counter(step_flops_per_sample() * static_cast<double>(batch) * iters, Counter::kIsRate);
+  const double flops = step_flops_per_sample() * static_cast<double>(batch) * iters;
+  state.counters["FLOP"] = Counter(flops, Counter::kIsRate);
+  state.counters["FLOP_cpu"] = flops / cpu;
   state.counters["steps"] = Counter(iters, Counter::kIsRate);
 }
 
@@ -135,6 +144,8 @@ void print_fractions(const hnn::bench::Best& best, std::FILE* f) {
     if (gemm == best.end()) continue;
     std::fprintf(f, "of_gemm %-40s %.3f\n", name.c_str(),
                  counters.at("FLOP") / gemm->second.at("FLOP"));
+    std::fprintf(f, "of_gemm_cpu %-36s %.3f\n", name.c_str(),
+                 counters.at("FLOP_cpu") / gemm->second.at("FLOP_cpu"));
   }
   for (const auto& [name, counters] : best) {
     if (name.rfind("step/", 0) != 0 || name.find("/omp:1") == std::string::npos) continue;

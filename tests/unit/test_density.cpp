@@ -336,7 +336,7 @@ TEST(DensityChain, LikelihoodRecoversFrequencies) {
 // (systems/ring.hpp) through a flow of nonlinear couplings (the map from the oscillator latent to
 // a ring is not linear). Bounds, with their reasons:
 //   gap after training < 0.40 nats: below the published 0.48 with a margin for the platform
-//     (measured 0.289 in 1500 steps, 3.5 s of CPU; the full input reaches 0.193);
+//     (measured 0.289 in 1500 steps, 3.5 s of CPU; the full input reaches 0.177);
 //   gap > −0.03: no flow can go below scripts/ring_bound.py's 0.0160 nats (a volume-preserving
 //     map keeps the distribution of density values), and the 8192-sample estimate has a standard
 //     error of about 0.008 nats here, so a gap below −0.03 means a wrong H, −ln Z or estimator;
