@@ -51,6 +51,35 @@ class Defaults {
   bool user_reps_ = false, user_min_time_ = false;
 };
 
+// The derived figures of a training-step benchmark: for every "step/.../omp:T[/...]" benchmark
+// with a FLOP counter, of_gemm = its FLOP rate over that of "gemm/omp:T" measured in the same run
+// (and of_gemm_cpu, the same per CPU second, when both have FLOP_cpu); for every omp:1 step with
+// an omp:2 twin, omp_efficiency = steps(2) / (2 · steps(1)).
+inline void print_gemm_fractions(const Best& best, std::FILE* f) {
+  const auto threads = [](const std::string& name) {
+    const auto at = name.find("/omp:") + 5;
+    return name.substr(at, name.find('/', at) - at);
+  };
+  for (const auto& [name, counters] : best) {
+    if (name.rfind("step/", 0) != 0 || !counters.count("FLOP")) continue;
+    const auto gemm = best.find("gemm/omp:" + threads(name));
+    if (gemm == best.end()) continue;
+    std::fprintf(f, "of_gemm %-40s %.3f\n", name.c_str(),
+                 counters.at("FLOP") / gemm->second.at("FLOP"));
+    if (counters.count("FLOP_cpu") && gemm->second.count("FLOP_cpu"))
+      std::fprintf(f, "of_gemm_cpu %-36s %.3f\n", name.c_str(),
+                   counters.at("FLOP_cpu") / gemm->second.at("FLOP_cpu"));
+  }
+  for (const auto& [name, counters] : best) {
+    if (name.rfind("step/", 0) != 0 || threads(name) != "1") continue;
+    auto two = name;
+    two.replace(two.find("/omp:1"), 6, "/omp:2");
+    if (best.count(two))
+      std::fprintf(f, "omp_efficiency %-33s %.3f\n", two.c_str(),
+                   best.at(two).at("steps") / (2.0 * counters.at("steps")));
+  }
+}
+
 class BestReporter : public benchmark::ConsoleReporter {
  public:
   // DERIVED prints figures computed from the bests at the end (may be empty).

@@ -137,24 +137,7 @@ void print_fractions(const hnn::bench::Best& best, std::FILE* f) {
                  return hnn::FlowModel(cfg.section("model"), 2 * kN).n_params();
                }(),
                step_flops_per_sample());
-  for (const auto& [name, counters] : best) {
-    if (name.rfind("step/", 0) != 0 || !counters.count("FLOP")) continue;
-    const auto omp = name.substr(name.find("/omp:") + 5);
-    const auto gemm = best.find("gemm/omp:" + omp);
-    if (gemm == best.end()) continue;
-    std::fprintf(f, "of_gemm %-40s %.3f\n", name.c_str(),
-                 counters.at("FLOP") / gemm->second.at("FLOP"));
-    std::fprintf(f, "of_gemm_cpu %-36s %.3f\n", name.c_str(),
-                 counters.at("FLOP_cpu") / gemm->second.at("FLOP_cpu"));
-  }
-  for (const auto& [name, counters] : best) {
-    if (name.rfind("step/", 0) != 0 || name.find("/omp:1") == std::string::npos) continue;
-    auto two = name;
-    two.replace(two.find("/omp:1"), 6, "/omp:2");
-    if (best.count(two))
-      std::fprintf(f, "omp_efficiency %-33s %.3f\n", two.c_str(),
-                   best.at(two).at("steps") / (2.0 * counters.at("steps")));
-  }
+  hnn::bench::print_gemm_fractions(best, f);
 }
 
 }  // namespace

@@ -103,25 +103,6 @@ std::string step_name(long batch, int threads, long chunk) {
          "/chunk:" + std::to_string(chunk);
 }
 
-void print_fractions(const hnn::bench::Best& best, std::FILE* f) {
-  for (const auto& [name, counters] : best) {
-    if (name.rfind("step/", 0) != 0 || !counters.count("FLOP")) continue;
-    const auto omp = name.substr(name.find("/omp:") + 5);
-    const auto gemm = best.find("gemm/omp:" + omp.substr(0, omp.find('/')));
-    if (gemm == best.end()) continue;
-    std::fprintf(f, "of_gemm %-40s %.3f\n", name.c_str(),
-                 counters.at("FLOP") / gemm->second.at("FLOP"));
-  }
-  for (const auto& [name, counters] : best) {
-    if (name.rfind("step/", 0) != 0 || name.find("/omp:1/") == std::string::npos) continue;
-    auto two = name;
-    two.replace(two.find("/omp:1/"), 7, "/omp:2/");
-    if (best.count(two))
-      std::fprintf(f, "omp_efficiency %-33s %.3f\n", two.c_str(),
-                   best.at(two).at("steps") / (2.0 * counters.at("steps")));
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -141,7 +122,7 @@ int main(int argc, char** argv) {
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  hnn::bench::BestReporter reporter(print_fractions);
+  hnn::bench::BestReporter reporter(hnn::bench::print_gemm_fractions);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
