@@ -50,11 +50,7 @@ args=(train inputs/train_kepler.toml --set data.path="$tmp/kepler.h5" --set 'mod
       --set output.path="$tmp/model.h5" --overwrite)
 run() {
   local log="$tmp/log"
-  case "$1" in
-    t1r1) OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
-    t2r1) OMP_NUM_THREADS=2 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
-    t1r2) mpirun -np 2 --oversubscribe -x OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
-  esac || { echo "bench-flow: $1 failed:" >&2; cat "$log" >&2; exit 1; }
+  launch "$1" "$log" "$hnn" "${args[@]}"
   awk -v n="$steps" '$1 ~ /^(batch|gradient|allreduce|optimizer)$/ { s += $2 } END { print n / s }' "$log"
 }
 best_of_configs "$repeats" train_steps steps/s

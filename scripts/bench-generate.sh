@@ -38,11 +38,7 @@ args=(generate "$input" --set data.n_trajectories="$n_traj" --set data.noise_std
 # run CONFIG: one timed run; prints the rate.
 run() {
   local log="$tmp/log"
-  case "$1" in
-    t1r1) OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
-    t2r1) OMP_NUM_THREADS=2 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
-    t1r2) mpirun -np 2 --oversubscribe -x OMP_NUM_THREADS=1 "$hnn" "${args[@]}" > "$log" 2>&1 ;;
-  esac || { echo "bench-generate: $1 failed:" >&2; cat "$log" >&2; exit 1; }
+  launch "$1" "$log" "$hnn" "${args[@]}"
   sed -n 's/.*: \([0-9.]*\) trajectories\/s.*/\1/p' "$log" | tail -n 1
 }
 
