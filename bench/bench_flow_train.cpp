@@ -107,8 +107,8 @@ void BM_step(benchmark::State& state, long batch, long traj, int threads) {
 #pragma omp parallel for schedule(dynamic, 1)
     for (long j = 0; j < traj; ++j)
       loss[static_cast<std::size_t>(j)] = model.trajectory_loss(
-          theta, x[static_cast<std::size_t>(j)], *ws[static_cast<std::size_t>(omp_get_thread_num())],
-          g.col(j).data());
+          theta, x[static_cast<std::size_t>(j)], {},
+          *ws[static_cast<std::size_t>(omp_get_thread_num())], g.col(j).data());
     grad.setZero();
     for (long j = 0; j < traj; ++j) grad += g.col(j);
     grad /= static_cast<double>(traj);

@@ -1,5 +1,7 @@
 #include "data/trajectory_reader.hpp"
 
+#include <cmath>
+
 #include "core/error.hpp"
 #include "data/trajectory_file.hpp"
 #include "io/hdf5.hpp"
@@ -84,6 +86,22 @@ void read_frames(const TrajectoryFileInfo& info, const std::vector<std::int64_t>
     j = e;
   }
   if (!frames.allFinite()) throw IoError(info.path + ": non-finite values in the frames read");
+}
+
+double read_time_step(const TrajectoryFileInfo& info) {
+  const auto f = h5::File::open(info.path);
+  const std::vector<double> t = h5::Dataset::open(f, "/trajectories/t").read_all<double>();
+  const auto per = static_cast<std::size_t>(info.n_time);
+  if (per < 2 || t.size() % per != 0)
+    throw IoError(info.path + ": /trajectories/t has fewer than 2 times per trajectory");
+  const double dt = t[1] - t[0];
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (i % per == 0) continue;
+    if (!(std::abs(t[i] - t[i - 1] - dt) <= 1e-9 * std::abs(dt)) || !(dt > 0))
+      throw IoError(info.path + ": /trajectories/t is not one uniform, increasing time grid (" +
+                    std::to_string(t[i] - t[i - 1]) + " after " + std::to_string(dt) + ")");
+  }
+  return dt;
 }
 
 }  // namespace hnn

@@ -31,4 +31,8 @@ void read_samples(const TrajectoryFileInfo& info, const std::vector<std::int64_t
 void read_frames(const TrajectoryFileInfo& info, const std::vector<std::int64_t>& traj,
                  Mat& frames);
 
+// The sampling interval of /trajectories/t: the same uniform step for every trajectory
+// (relative tolerance 1e-9). Throws IoError naming the file when the times are not such a grid.
+double read_time_step(const TrajectoryFileInfo& info);
+
 }  // namespace hnn

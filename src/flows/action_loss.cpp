@@ -2,26 +2,63 @@
 
 namespace hnn {
 
+namespace {
+
+// 1/(nτ) Σ_k ‖v_k − v_{k+1}‖² over the columns of V (n × τ, cyclic); if GV is not null, sets it
+// to the gradient 2/(nτ) (d_k − d_{k−1}), d_k = v_k − v_{k+1}.
+double cyclic_fluctuation(const Mat& v, Mat* gv) {
+  const long n = v.rows(), tau = v.cols();
+  const double norm = 1.0 / (static_cast<double>(n) * static_cast<double>(tau));
+  Mat d(n, tau);
+  for (long k = 0; k < tau; ++k) d.col(k) = v.col(k) - v.col((k + 1) % tau);
+  if (gv) {
+    gv->resize(n, tau);
+    for (long k = 0; k < tau; ++k) gv->col(k) = 2 * norm * (d.col(k) - d.col((k + tau - 1) % tau));
+  }
+  return norm * d.squaredNorm();
+}
+
+}  // namespace
+
 Mat plane_radii(ConstMatRef z) {
   const long n = z.rows() / 2;
   return z.topRows(n).array().square() + z.bottomRows(n).array().square();
 }
 
 double action_loss(ConstMatRef z, Mat* grad) {
-  const long n = z.rows() / 2, tau = z.cols();
-  const Mat r = plane_radii(z);
-  const double norm = 1.0 / (static_cast<double>(n) * static_cast<double>(tau));
-  Mat d(n, tau);  // d_k = r_k − r_{k+1}
-  for (long k = 0; k < tau; ++k) d.col(k) = r.col(k) - r.col((k + 1) % tau);
-  if (grad) {
-    // ∂ℓ/∂r_k = 2 norm (d_k − d_{k−1}).
-    Mat gr(n, tau);
-    for (long k = 0; k < tau; ++k) gr.col(k) = 2 * norm * (d.col(k) - d.col((k + tau - 1) % tau));
-    grad->resize(z.rows(), tau);
+  const long n = z.rows() / 2;
+  Mat gr;
+  const double l = cyclic_fluctuation(plane_radii(z), grad ? &gr : nullptr);
+  if (grad) {  // ∂r/∂q̂ = 2 q̂, ∂r/∂p̂ = 2 p̂
+    grad->resize(z.rows(), z.cols());
     grad->topRows(n) = 2 * gr.array() * z.topRows(n).array();
     grad->bottomRows(n) = 2 * gr.array() * z.bottomRows(n).array();
   }
-  return norm * d.squaredNorm();
+  return l;
+}
+
+Mat plane_rates(ConstMatRef z, ConstMatRef z_lag, double delta) {
+  const long n = z.rows() / 2;
+  return (z.bottomRows(n).array() * z_lag.topRows(n).array() -
+          z.topRows(n).array() * z_lag.bottomRows(n).array()) /
+         delta;
+}
+
+double angle_rate_loss(ConstMatRef z, ConstMatRef z_lag, double delta, Mat* grad, Mat* grad_lag) {
+  const long n = z.rows() / 2;
+  const bool want = grad && grad_lag;
+  Mat gc;
+  const double l = cyclic_fluctuation(plane_rates(z, z_lag, delta), want ? &gc : nullptr);
+  if (want) {  // δ·c = p̂ q̂' − q̂ p̂'
+    gc /= delta;
+    grad->resize(z.rows(), z.cols());
+    grad_lag->resize(z.rows(), z.cols());
+    grad->topRows(n) = -gc.array() * z_lag.bottomRows(n).array();
+    grad->bottomRows(n) = gc.array() * z_lag.topRows(n).array();
+    grad_lag->topRows(n) = gc.array() * z.bottomRows(n).array();
+    grad_lag->bottomRows(n) = -gc.array() * z.topRows(n).array();
+  }
+  return l;
 }
 
 }  // namespace hnn

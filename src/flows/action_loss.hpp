@@ -7,6 +7,15 @@
 // Its gradient: ∂ℓ/∂r_k = 2/(nτ) (2 r_k − r_{k−1} − r_{k+1}), ∂r_i/∂q̂_i = 2 q̂_i,
 // ∂r_i/∂p̂_i = 2 p̂_i.
 // There is no anti-collapse term: a canonical map preserves Σ_i ∮ p̂_i dq̂_i = ∮ p·dq.
+//
+// The angle-rate term (ours; [train] angle_weight): constant actions do not make the angles
+// advance linearly when the data lie on one energy shell (Kepler with a = 1): an area-preserving
+// map can carry a circle onto itself with any reparametrisation, and the action loss cannot see
+// it. Pairs of states a time δ apart, z_k = T⁻¹(x(t_k)) and z'_k = T⁻¹(x(t_k + δ)), give per plane
+//   c_i = (p̂_i q̂'_i − q̂_i p̂'_i) / δ = r_i sin(ω_i δ) / δ  ≈ r_i ω_i
+// for a plane turning clockwise at ω_i (φ = atan2(p̂, q̂) = φ_0 − ω t, flows/diagnostics.hpp);
+// constant r and c along a trajectory mean a constant rate. Same fluctuation form as ℓ:
+//   ℓ_c = 1/(n τ) Σ_k ‖c_k − c_{k+1}‖².
 #pragma once
 
 #include "core/types.hpp"
@@ -19,5 +28,13 @@ double action_loss(ConstMatRef z, Mat* grad = nullptr);
 
 // r = q̂² + p̂² per plane: n × τ.
 Mat plane_radii(ConstMatRef z);
+
+// ℓ_c of the pairs (Z, Z_LAG) (dim × τ each, column k of Z_LAG a time DELTA after column k of Z).
+// If GRAD and GRAD_LAG are not null, sets them to ∂ℓ_c/∂Z and ∂ℓ_c/∂Z_LAG.
+double angle_rate_loss(ConstMatRef z, ConstMatRef z_lag, double delta, Mat* grad = nullptr,
+                       Mat* grad_lag = nullptr);
+
+// c = (p̂ q̂' − q̂ p̂')/δ per plane: n × τ.
+Mat plane_rates(ConstMatRef z, ConstMatRef z_lag, double delta);
 
 }  // namespace hnn

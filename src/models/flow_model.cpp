@@ -9,7 +9,7 @@ namespace {
 
 struct FlowWorkspace : Model::Workspace {
   Flow::Cache cache;
-  Mat z, gz, gx;
+  Mat z, gz, gx, ga, gb;  // ga, gb: the loss terms' gradients in their column blocks
   Vec dtheta;
 };
 
@@ -39,14 +39,27 @@ void FlowModel::predict_field(ConstVecRef, ConstMatRef, Workspace&, MatRef) cons
   throw ConfigError("a flow model has no vector field");
 }
 
-// ℓ(T⁻¹(x)) and, through inverse_backward, ∂ℓ/∂θ.
-double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, Workspace& w,
-                                  double* grad) const {
+// ℓ(T⁻¹(x)) [+ w·ℓ_c] and, through inverse_backward, ∂/∂θ.
+double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, const AngleRate& angle,
+                                  Workspace& w, double* grad) const {
   auto& ws = static_cast<FlowWorkspace&>(w);
+  const long m = angle.weight > 0 ? x.cols() / 2 : x.cols();
+  if (angle.weight > 0 && (x.cols() % 2 != 0 || !(angle.dt > 0)))
+    throw ConfigError("angle-rate term: needs pairs of states and a time step dt > 0");
   ws.z.resize(dim(), x.cols());
   const auto tf = theta.head(flow_->n_params());
   flow_->inverse(tf, x, ws.z, ws.cache, FlowMode::eval);
-  const double l = action_loss(ws.z, grad ? &ws.gz : nullptr);
+  if (grad) ws.gz.setZero(dim(), x.cols());
+  double l = action_loss(ws.z.leftCols(m), grad ? &ws.ga : nullptr);
+  if (grad) ws.gz.leftCols(m) = ws.ga;
+  if (angle.weight > 0) {
+    l += angle.weight * angle_rate_loss(ws.z.leftCols(m), ws.z.rightCols(m), angle.dt,
+                                        grad ? &ws.ga : nullptr, grad ? &ws.gb : nullptr);
+    if (grad) {
+      ws.gz.leftCols(m) += angle.weight * ws.ga;
+      ws.gz.rightCols(m) = angle.weight * ws.gb;
+    }
+  }
   if (grad) {
     ws.gx.resize(dim(), x.cols());
     ws.dtheta.setZero(n_params());

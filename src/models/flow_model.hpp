@@ -1,6 +1,7 @@
 // A symplectic flow (flows/flow.hpp) as a trainable Model: [model] kind = "flow", the other keys
 // as in flows/flow.hpp. Trained on whole trajectories with the action-variable loss
-// (flows/action_loss.hpp) of the pulled-back states T⁻¹(x(t_k)); it has no vector field, so
+// (flows/action_loss.hpp) of the pulled-back states T⁻¹(x(t_k)), plus optionally the angle-rate
+// term of the same file; it has no vector field, so
 // sum_squared_error and predict_field throw ConfigError.
 // latent = "harmonic" (default "none") adds the harmonic latent of density estimation
 // (flows/density.hpp): n more parameters s = ln ω after the flow's (initial 0, ω = 1), trained by
@@ -30,7 +31,7 @@ class FlowModel : public Model {
                            double* grad) const override;
   void predict_field(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef out) const override;
   bool trains_on_trajectories() const override { return true; }
-  double trajectory_loss(ConstVecRef theta, ConstMatRef x, Workspace& ws,
+  double trajectory_loss(ConstVecRef theta, ConstMatRef x, const AngleRate& angle, Workspace& ws,
                          double* grad) const override;
 
   const Flow& flow() const { return *flow_; }

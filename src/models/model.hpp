@@ -46,9 +46,14 @@ class Model {
   // trajectory_loss once per trajectory instead of sum_squared_error.
   virtual bool trains_on_trajectories() const { return false; }
   // The loss of one trajectory from its sampled states X (dim × m, in the order in which the loss
-  // pairs them). If GRAD is not null, adds ∂loss/∂θ to GRAD[0..n_params).
-  virtual double trajectory_loss(ConstVecRef theta, ConstMatRef x, Workspace& ws,
-                                 double* grad) const;
+  // pairs them). If GRAD is not null, adds ∂loss/∂θ to GRAD[0..n_params). With ANGLE.weight > 0
+  // X is dim × 2m: the m sampled states, then the m states a time ANGLE.dt after each of them,
+  // for the angle-rate term of flows/action_loss.hpp.
+  struct AngleRate {
+    double weight = 0, dt = 0;
+  };
+  virtual double trajectory_loss(ConstVecRef theta, ConstMatRef x, const AngleRate& angle,
+                                 Workspace& ws, double* grad) const;
 
   // Models that learn from images (models/pixel_hnn.hpp): the trainer then draws frame triples
   // (train/objective.hpp) and calls frame_loss. frame_pixels() is the size H·W of one frame

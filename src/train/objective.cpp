@@ -131,7 +131,17 @@ class TrajectoryObjective final : public Objective {
     train_ = load_shard(info, info.train, rank, size);
     test_ = load_shard(info, info.test, rank, size);
     batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
-    times_ = opt_.times == 0 ? n_time_ : std::min<std::int64_t>(opt_.times, n_time_);
+    if (opt_.angle_weight > 0) {
+      if (opt_.angle_lag < 1 || opt_.angle_lag >= n_time_)
+        throw ConfigError("[train] angle_lag = " + std::to_string(opt_.angle_lag) +
+                          ": must be in [1, " + std::to_string(n_time_ - 1) + "] for " + path_);
+      angle_.weight = opt_.angle_weight;
+      angle_.dt = static_cast<double>(opt_.angle_lag) * read_time_step(info);
+      lag_ = opt_.angle_lag;
+    }
+    // The first time of an angle pair leaves room for its partner lag_ samples later.
+    starts_ = n_time_ - lag_;
+    times_ = opt_.times == 0 ? starts_ : std::min<std::int64_t>(opt_.times, starts_);
   }
 
   double step_sum(const Vec& theta, long step, Vec* grad) override {
@@ -150,7 +160,7 @@ class TrajectoryObjective final : public Objective {
   double test_sum(const Vec& theta) override {
     std::vector<std::int64_t> all(static_cast<std::size_t>(test_.n_traj));
     std::iota(all.begin(), all.end(), test_.first_traj);
-    return sum(theta, test_, all, [](std::int64_t u) { return kTestStream + u; }, n_time_,
+    return sum(theta, test_, all, [](std::int64_t u) { return kTestStream + u; }, starts_,
                nullptr);
   }
   double test_norm() const override {
@@ -163,20 +173,26 @@ class TrajectoryObjective final : public Objective {
                "x %lld times",
                static_cast<long long>(n_train()), static_cast<long long>(n_test()),
                static_cast<long long>(n_time_), path_.c_str(), static_cast<long long>(batch_),
-               static_cast<long long>(times_));
+               static_cast<long long>(times_)) +
+           (angle_.weight > 0 ? fmt("; angle-rate term, weight %g, pairs %g apart", angle_.weight,
+                                    angle_.dt)
+                              : std::string());
   }
 
  private:
   const Model& model_;
   ObjectiveOptions opt_;
   std::string path_;
-  std::int64_t n_time_, batch_ = 0, times_ = 0;
+  std::int64_t n_time_, batch_ = 0, times_ = 0, lag_ = 0, starts_ = 0;
+  Model::AngleRate angle_;  // weight 0: the action loss alone
   LocalData train_, test_;
   OrderedSum<std::unique_ptr<Model::Workspace>> sum_{model_.n_params(),
                                                    [this] { return model_.make_workspace(); }};
 
   // Σ over the trajectories UNITS (global indices into D's split list) of the model's
-  // trajectory loss on M shuffled times; one task per trajectory (train/ordered_sum.hpp).
+  // trajectory loss on M shuffled times (of the first n_time − lag; with the angle-rate term each
+  // is followed, in a second block of columns, by the state lag samples later); one task per
+  // trajectory (train/ordered_sum.hpp).
   template <class Stream>
   double sum(const Vec& theta, const LocalData& d, const std::vector<std::int64_t>& units,
              Stream stream, std::int64_t m, Vec* grad) {
@@ -185,12 +201,16 @@ class TrajectoryObjective final : public Objective {
         static_cast<long>(units.size()),
         [&](long j, std::unique_ptr<Model::Workspace>& ws, Vec* g) {
           const std::int64_t u = units[static_cast<std::size_t>(j)];
-          const auto order = shuffled_times(Rng(opt_.seed, stream(u)), n_time_, m);
-          Mat x(dim, static_cast<long>(order.size()));
+          const auto order = shuffled_times(Rng(opt_.seed, stream(u)), starts_, m);
+          const long mm = static_cast<long>(order.size());
+          Mat x(dim, angle_.weight > 0 ? 2 * mm : mm);
           const long base = (u - d.first_traj) * n_time_;
-          for (std::size_t k = 0; k < order.size(); ++k)
-            x.col(static_cast<long>(k)) = d.x.col(base + order[k]);
-          return model_.trajectory_loss(theta, x, *ws, g ? g->data() : nullptr);
+          for (long k = 0; k < mm; ++k) {
+            x.col(k) = d.x.col(base + order[static_cast<std::size_t>(k)]);
+            if (angle_.weight > 0)
+              x.col(mm + k) = d.x.col(base + order[static_cast<std::size_t>(k)] + lag_);
+          }
+          return model_.trajectory_loss(theta, x, angle_, *ws, g ? g->data() : nullptr);
         },
         grad);
   }

@@ -61,6 +61,8 @@ struct Settings {
   std::string data_path, output, checkpoint_dir;
   long steps = 0, batch = 0, log_every = 0, checkpoint_every = 0, keep = 0, chunk = 0;
   long times = 0;  // time samples per trajectory and step (models trained on trajectories)
+  double angle_weight = 0;  // the angle-rate term (flows/action_loss.hpp) and its lag
+  long angle_lag = 1;
   std::uint64_t seed = 0;
   double clip = 0;
   AdamOptions adam;
@@ -172,8 +174,12 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
       info = read_trajectory_info(set.data_path);
     }
     model = make_model(cfg.section("model"), static_cast<int>(info.dim), info.frame_pixels());
-    if (model->trains_on_trajectories() && set.objective == "auto")
-      set.times = cfg.section("train").get_count("times", 0, 0);
+    if (model->trains_on_trajectories() && set.objective == "auto") {
+      Section tr = cfg.section("train");
+      set.times = tr.get_count("times", 0, 0);
+      set.angle_weight = tr.get_non_negative("angle_weight", 0.0);
+      if (set.angle_weight > 0) set.angle_lag = tr.get_count("angle_lag", 1, 1);
+    }
     if (model->trains_on_rollouts()) set.geco = read_geco(cfg.section("train"));
     cfg.check_all_used();
     set.resolved = cfg.resolved_text();
@@ -187,6 +193,8 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     opt.batch = set.batch;
     opt.chunk = set.chunk;
     opt.times = set.times;
+    opt.angle_weight = set.angle_weight;
+    opt.angle_lag = set.angle_lag;
     opt.kind = set.objective == "auto" ? "" : set.objective;
     opt.beta = set.beta;
     opt.test_samples = set.test_samples;

@@ -78,6 +78,20 @@ else
   fail "predict flow"
 fi
 
+# The angle-rate term (flows/action_loss.hpp): its pairs, its start-up line, its one-line errors.
+"$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 --set train.steps=20 \
+  --set train.times=64 --set train.angle_weight=0.5 --set train.angle_lag=2 --set output.path=ang.h5 \
+  >ang.txt || fail "train with the angle-rate term: $(cat ang.txt)"
+grep -q "angle-rate term, weight 0.5, pairs 0.1 apart" ang.txt && pass "angle-rate term start-up line" ||
+  fail "angle-rate start-up line: $(head -3 ang.txt)"
+expect_error "angle lag" "\[train\] angle_lag = 401: must be in \[1, 400\]" \
+  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
+  --set train.angle_weight=1 --set train.angle_lag=401 --set output.path=bad.h5
+$PY -c 'import h5py, shutil; shutil.copy("hc.h5", "hc_t.h5"); f = h5py.File("hc_t.h5", "a"); f["trajectories/t"][7] += 1e-3' ||
+  fail "make an uneven time grid"
+expect_error "uneven time grid" "hc_t.h5: /trajectories/t is not one uniform" \
+  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc_t.h5 \
+  --set train.angle_weight=1 --set output.path=bad.h5
 expect_error "unknown layer" "\[model\] layers = .*unknown layer 'swirl'" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set 'model.layers="linear swirl"' --set output.path=bad.h5

@@ -334,6 +334,58 @@ TEST(FlowActionLoss, ZeroOnCirclesAndGradient) {
   EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-9);
 }
 
+TEST(FlowActionLoss, AngleRateOnUniformRotationAndGradient) {
+  // Planes turning clockwise at ω_i on circles r_i: c_i = r_i sin(ω_i δ)/δ at every time, so
+  // ℓ_c = 0 up to rounding; a rate that changes along the trajectory gives ℓ_c > 0.
+  Rng rng(18, 0);
+  const int tau = 7;
+  const double delta = 0.05;
+  const auto states = [&](double chirp, Mat& z, Mat& zl) {
+    z.resize(2 * kN, tau);
+    zl.resize(2 * kN, tau);
+    for (int k = 0; k < tau; ++k) {
+      const double t = 3 * rng.uniform();
+      for (int i = 0; i < kN; ++i) {
+        const double w = 0.5 + i, a = std::sqrt(1.0 + i);
+        const auto phi = [&](double s) { return 0.3 * i - w * s - chirp * s * s; };
+        z(i, k) = a * std::cos(phi(t));
+        z(kN + i, k) = a * std::sin(phi(t));
+        zl(i, k) = a * std::cos(phi(t + delta));
+        zl(kN + i, k) = a * std::sin(phi(t + delta));
+      }
+    }
+  };
+  Mat z, zl;
+  states(0.0, z, zl);
+  const Mat c = plane_rates(z, zl, delta);
+  for (int i = 0; i < kN; ++i)
+    EXPECT_NEAR(c(i, 3), (1.0 + i) * std::sin((0.5 + i) * delta) / delta, 1e-12);
+  EXPECT_LT(angle_rate_loss(z, zl, delta), 1e-24);
+  states(0.4, z, zl);
+  EXPECT_GT(angle_rate_loss(z, zl, delta), 1e-2);
+  // Gradient in both blocks against the stencil at random states (relative bound 1e-9).
+  const Mat a = normal_matrix(2 * kN, tau, rng), b = normal_matrix(2 * kN, tau, rng);
+  Mat ga, gb;
+  angle_rate_loss(a, b, delta, &ga, &gb);
+  double err = 0;
+  for (long i = 0; i < a.size(); ++i) {
+    const double fa = stencil([&](double h) {
+      Mat aa = a;
+      aa.data()[i] += h;
+      return angle_rate_loss(aa, b, delta);
+    });
+    const double fb = stencil([&](double h) {
+      Mat bb = b;
+      bb.data()[i] += h;
+      return angle_rate_loss(a, bb, delta);
+    });
+    err = std::max({err, std::abs(fa - ga.data()[i]), std::abs(fb - gb.data()[i])});
+  }
+  const double scale = std::max({1.0, ga.cwiseAbs().maxCoeff(), gb.cwiseAbs().maxCoeff()});
+  RecordProperty("angle_rate_grad_err", sci(err / scale));
+  EXPECT_LT(err / scale, 1e-9);
+}
+
 TEST(FlowLayers, PolynomialGeneratorMonomials) {
   // n = 2, degree 3: u0², u0u1, u1², u0³, u0²u1, u0u1², u1³ in this order; with θ = e_m, ∇F is
   // the gradient of the m-th monomial (exact in floating point at u = (1.5, −0.5)).
@@ -411,7 +463,7 @@ TEST(FlowTraining, ModelTrajectoryLossAndGradient) {
   const Mat x = normal_matrix(2 * kN, 11, rng);
   auto ws = m.make_workspace();
   Vec g = Vec::Zero(m.n_params());
-  const double l = m.trajectory_loss(th, x, *ws, g.data());
+  const double l = m.trajectory_loss(th, x, {}, *ws, g.data());
   auto c = m.flow().make_cache();
   Mat z(2 * kN, 11);
   m.flow().inverse(th, x, z, c);
@@ -422,13 +474,48 @@ TEST(FlowTraining, ModelTrajectoryLossAndGradient) {
     const double fd = buffer[static_cast<std::size_t>(i)] ? 0.0 : stencil([&](double h) {
       Vec t = th;
       t[i] += h;
-      return m.trajectory_loss(t, x, *ws, nullptr);
+      return m.trajectory_loss(t, x, {}, *ws, nullptr);
     });
     err = std::max(err, std::abs(fd - g[i]));
   }
   RecordProperty("model_grad_err", sci(err / std::max(1.0, g.cwiseAbs().maxCoeff())));
   EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-8);
   EXPECT_THROW(m.sum_squared_error(th, x, x, *ws, nullptr), ConfigError);
+}
+
+TEST(FlowTraining, ModelAngleRateTermAndGradient) {
+  // With the angle-rate term, X holds the sampled states and, in a second block, their partners
+  // dt later: loss = ℓ(Z) + w·ℓ_c(Z, Z'); its θ-gradient against the stencil (relative 1e-8).
+  const Config cfg = Config::from_string(
+      "[model]\nkind = \"flow\"\nlayers = \"zero_center linear coupling_p\"\nrepeat = 2\n"
+      "hidden = [8]");
+  const FlowModel m(cfg.section("model"), 2 * kN);
+  Rng rng(19, 0);
+  const Vec th = random_theta(m.flow(), rng);
+  const Mat x = normal_matrix(2 * kN, 2 * 6, rng);
+  const Model::AngleRate angle{0.7, 0.1};
+  auto ws = m.make_workspace();
+  Vec g = Vec::Zero(m.n_params());
+  const double l = m.trajectory_loss(th, x, angle, *ws, g.data());
+  auto c = m.flow().make_cache();
+  Mat z(2 * kN, 12);
+  m.flow().inverse(th, x, z, c);
+  const double want =
+      action_loss(z.leftCols(6)) + 0.7 * angle_rate_loss(z.leftCols(6), z.rightCols(6), 0.1);
+  EXPECT_NEAR(l, want, 1e-12 * l);
+  const auto buffer = m.flow().buffer_mask();
+  double err = 0;
+  for (long i = 0; i < th.size(); ++i) {
+    const double fd = buffer[static_cast<std::size_t>(i)] ? 0.0 : stencil([&](double h) {
+      Vec t = th;
+      t[i] += h;
+      return m.trajectory_loss(t, x, angle, *ws, nullptr);
+    });
+    err = std::max(err, std::abs(fd - g[i]));
+  }
+  RecordProperty("model_angle_grad_err", sci(err / std::max(1.0, g.cwiseAbs().maxCoeff())));
+  EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-8);
+  EXPECT_THROW(m.trajectory_loss(th, x.leftCols(11), angle, *ws, nullptr), ConfigError);
 }
 
 TEST(FlowDiagnostics, FrequenciesAndSymplecticError) {
