@@ -104,6 +104,21 @@ void for_units(long U, F f) {
   for (long u = 0; u < U; ++u) f(static_cast<std::size_t>(u));
 }
 
+// The means over the whole batch (SUM) of the q and of the p entries of the matrices M(u),
+// u < U: per-unit partial sums in PART, then ENTRIES q (p) entries in all.
+template <class M>
+std::pair<double, double> batch_means(const ZeroCenterLayer& zc, long U, double entries, Mat& part,
+                                      const Flow::BatchSum& sum, M m) {
+  part.resize(2, U);
+  for_units(U, [&](std::size_t u) {
+    const auto [sq, sp] = zc.sums(m(u));
+    part(0, static_cast<long>(u)) = sq;
+    part(1, static_cast<long>(u)) = sp;
+  });
+  const Vec tot = sum(part);
+  return {tot[0] / entries, tot[1] / entries};
+}
+
 }  // namespace
 
 // Layers run in stages: the layers between two zero_center layers per unit (in parallel), then
@@ -132,14 +147,9 @@ void Flow::batch_inverse(ConstVecRef theta, const std::vector<Mat>& y, std::vect
     });
     if (lo < 0) break;
     const auto& zc = static_cast<const ZeroCenterLayer&>(layer(lo));
-    c.part.resize(2, U);
-    for_units(U, [&](std::size_t u) {
-      const auto [sq, sp] = zc.sums(c.unit[u].z[lo + 1]);
-      c.part(0, static_cast<long>(u)) = sq;
-      c.part(1, static_cast<long>(u)) = sp;
-    });
-    const Vec tot = sum(c.part);
-    const double mq = tot[0] / c.entries, mp = tot[1] / c.entries;
+    const auto [mq, mp] =
+        batch_means(zc, U, c.entries, c.part, sum,
+                    [&](std::size_t u) -> const Mat& { return c.unit[u].z[lo + 1]; });
     c.mu[2 * static_cast<std::size_t>(lo)] = mq;
     c.mu[2 * static_cast<std::size_t>(lo) + 1] = mp;
     for_units(U, [&](std::size_t u) {
@@ -174,14 +184,8 @@ void Flow::batch_inverse_backward(ConstVecRef theta, BatchCache& c, const std::v
     });
     if (hi == L) break;
     const auto& zc = static_cast<const ZeroCenterLayer&>(layer(hi));
-    c.part.resize(2, U);
-    for_units(U, [&](std::size_t u) {
-      const auto [sq, sp] = zc.sums(c.unit[u].g0);
-      c.part(0, static_cast<long>(u)) = sq;
-      c.part(1, static_cast<long>(u)) = sp;
-    });
-    const Vec tot = sum(c.part);
-    const double gq = tot[0] / c.entries, gp = tot[1] / c.entries;
+    const auto [gq, gp] = batch_means(zc, U, c.entries, c.part, sum,
+                                      [&](std::size_t u) -> const Mat& { return c.unit[u].g0; });
     for_units(U, [&](std::size_t u) {
       auto& cu = c.unit[u];
       cu.g1.resize(dim(), cu.g0.cols());
