@@ -89,6 +89,122 @@ void Flow::update_moving_averages(VecRef theta, const Cache& c) const {
       z->update_moving_average(theta.segment(offset(i), z->n_params()), *c.layer[i]);
 }
 
+Vec Flow::sum_in_order(const Mat& per_unit) {
+  Vec s = Vec::Zero(per_unit.rows());
+  for (long u = 0; u < per_unit.cols(); ++u) s += per_unit.col(u);
+  return s;
+}
+
+namespace {
+
+// F(u) for every unit u < U, OpenMP over units (each unit writes only its own state).
+template <class F>
+void for_units(long U, F f) {
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long u = 0; u < U; ++u) f(static_cast<std::size_t>(u));
+}
+
+// The means over the whole batch (SUM) of the q and of the p entries of the matrices M(u),
+// u < U: per-unit partial sums in PART, then ENTRIES q (p) entries in all.
+template <class M>
+std::pair<double, double> batch_means(const ZeroCenterLayer& zc, long U, double entries, Mat& part,
+                                      const Flow::BatchSum& sum, M m) {
+  part.resize(2, U);
+  for_units(U, [&](std::size_t u) {
+    const auto [sq, sp] = zc.sums(m(u));
+    part(0, static_cast<long>(u)) = sq;
+    part(1, static_cast<long>(u)) = sp;
+  });
+  const Vec tot = sum(part);
+  return {tot[0] / entries, tot[1] / entries};
+}
+
+}  // namespace
+
+// Layers run in stages: the layers between two zero_center layers per unit (in parallel), then
+// the zero_center layer's global sum, then that layer per unit.
+void Flow::batch_inverse(ConstVecRef theta, const std::vector<Mat>& y, std::vector<Mat>& x,
+                         BatchCache& c, const BatchSum& sum) const {
+  const int L = n_layers();
+  const long U = static_cast<long>(y.size());
+  while (c.unit.size() < y.size()) c.unit.push_back(make_cache());
+  x.resize(y.size());
+  c.mu.assign(2 * static_cast<std::size_t>(L), 0.0);
+  for_units(U, [&](std::size_t u) { c.unit[u].z[L] = y[u]; });
+  // The batch size, for the means.
+  c.part.resize(1, U);
+  for (long u = 0; u < U; ++u) c.part(0, u) = static_cast<double>(y[u].cols());
+  c.entries = static_cast<double>(n_) * sum(c.part)[0];
+  for (int hi = L - 1; hi >= 0;) {
+    int lo = hi;  // layers (lo, hi] are not zero_center; lo is one, or −1
+    while (lo >= 0 && !dynamic_cast<const ZeroCenterLayer*>(layers_[lo].get())) --lo;
+    for_units(U, [&](std::size_t u) {
+      auto& cu = c.unit[u];
+      for (int i = hi; i > lo; --i) {
+        cu.z[i].resize(dim(), cu.z[i + 1].cols());
+        layer(i).inverse(seg(theta, i), cu.z[i + 1], cu.z[i], *cu.layer[i], FlowMode::train);
+      }
+    });
+    if (lo < 0) break;
+    const auto& zc = static_cast<const ZeroCenterLayer&>(layer(lo));
+    const auto [mq, mp] =
+        batch_means(zc, U, c.entries, c.part, sum,
+                    [&](std::size_t u) -> const Mat& { return c.unit[u].z[lo + 1]; });
+    c.mu[2 * static_cast<std::size_t>(lo)] = mq;
+    c.mu[2 * static_cast<std::size_t>(lo) + 1] = mp;
+    for_units(U, [&](std::size_t u) {
+      auto& cu = c.unit[u];
+      cu.z[lo].resize(dim(), cu.z[lo + 1].cols());
+      zc.inverse_centered(seg(theta, lo), cu.z[lo + 1], cu.z[lo], *cu.layer[lo], mq, mp);
+    });
+    hi = lo - 1;
+  }
+  for_units(U, [&](std::size_t u) { x[u] = c.unit[u].z[0]; });
+}
+
+void Flow::batch_inverse_backward(ConstVecRef theta, BatchCache& c, const std::vector<Mat>& gx,
+                                  VecRef dtheta, const BatchSum& sum) const {
+  const int L = n_layers();
+  const long U = static_cast<long>(gx.size());
+  c.dtheta.setZero(n_params(), U);
+  for_units(U, [&](std::size_t u) { c.unit[u].g0 = gx[u]; });
+  auto dseg = [&](std::size_t u, int i) {
+    return c.dtheta.col(static_cast<long>(u)).segment(offset(i), layer(i).n_params());
+  };
+  for (int lo = 0; lo < L;) {
+    int hi = lo;  // layers [lo, hi) are not zero_center; hi is one, or L
+    while (hi < L && !dynamic_cast<const ZeroCenterLayer*>(layers_[hi].get())) ++hi;
+    for_units(U, [&](std::size_t u) {
+      auto& cu = c.unit[u];
+      for (int i = lo; i < hi; ++i) {
+        cu.g1.resize(dim(), cu.g0.cols());
+        layer(i).inverse_backward(seg(theta, i), *cu.layer[i], cu.g0, cu.g1, dseg(u, i));
+        std::swap(cu.g0, cu.g1);
+      }
+    });
+    if (hi == L) break;
+    const auto& zc = static_cast<const ZeroCenterLayer&>(layer(hi));
+    const auto [gq, gp] = batch_means(zc, U, c.entries, c.part, sum,
+                                      [&](std::size_t u) -> const Mat& { return c.unit[u].g0; });
+    for_units(U, [&](std::size_t u) {
+      auto& cu = c.unit[u];
+      cu.g1.resize(dim(), cu.g0.cols());
+      zc.inverse_backward_centered(*cu.layer[hi], cu.g0, cu.g1, dseg(u, hi), gq, gp);
+      std::swap(cu.g0, cu.g1);
+    });
+    lo = hi + 1;
+  }
+  for (long u = 0; u < U; ++u) dtheta += c.dtheta.col(u);
+}
+
+void Flow::update_moving_averages(VecRef theta, const std::vector<double>& mu) const {
+  for (int i = 0; i < n_layers(); ++i)
+    if (const auto* z = dynamic_cast<const ZeroCenterLayer*>(layers_[i].get()))
+      z->update_moving_average(theta.segment(offset(i), z->n_params()),
+                               mu[2 * static_cast<std::size_t>(i)],
+                               mu[2 * static_cast<std::size_t>(i) + 1]);
+}
+
 std::vector<bool> Flow::buffer_mask() const {
   std::vector<bool> mask(static_cast<std::size_t>(n_params()), false);
   for (int i = 0; i < n_layers(); ++i)

@@ -22,6 +22,7 @@
 // repeat = 4, hidden = [512] (their F differs: see coupling.hpp).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -66,6 +67,36 @@ class Flow {
 
   // After a training-mode inverse pass: update the zero_center moving averages held in θ.
   void update_moving_averages(VecRef theta, const Cache& c) const;
+
+  // ---- Batch mode: zero_center means over a batch of units ([model] zero_center = "batch") ----
+  // Units are matrices Y[u] (dim × τ_u, e.g. one trajectory's times) that share the zero_center
+  // batch means: μ at layer l is the mean over every q (p) entry of every unit of the batch at
+  // layer l's data side, so it couples the units, and the global batch may span MPI ranks.
+  // SUM is that coupling: given this process's per-unit partial sums (k × U, column u = unit u)
+  // it returns the k totals over the whole batch, added in an order that does not depend on how
+  // the units are split over processes (the caller's: flows stay MPI-free). Every process must
+  // make the same calls (one per zero_center layer in each direction), even with U = 0.
+  using BatchSum = std::function<Vec(const Mat& per_unit)>;
+  // The columns added in order: SUM for a batch held by one process.
+  static Vec sum_in_order(const Mat& per_unit);
+  struct BatchCache {
+    std::vector<Cache> unit;   // per unit: its layer caches, states and gradients
+    std::vector<double> mu;    // 2 per layer: (μ_q, μ_p) of each zero_center layer (else 0)
+    double entries = 0;        // q entries of the whole batch: n · Σ_u τ_u
+    Mat part, dtheta;          // per-unit partial sums (k × U); per-unit dθ (n_params × U)
+  };
+  // X[u] = T⁻¹(Y[u]) in training mode, every zero_center layer on the batch means (SUM). OpenMP
+  // over units; one SUM call for the batch size, then one per zero_center layer from the data
+  // side to the latent side.
+  void batch_inverse(ConstVecRef theta, const std::vector<Mat>& y, std::vector<Mat>& x,
+                     BatchCache& c, const BatchSum& sum) const;
+  // After batch_inverse, for a loss L given GX[u] = ∂L/∂X[u]: DTHETA += ∂L/∂θ, the gradient
+  // through the means included (per-unit contributions added in unit order). One SUM call per
+  // zero_center layer from the latent side to the data side.
+  void batch_inverse_backward(ConstVecRef theta, BatchCache& c, const std::vector<Mat>& gx,
+                              VecRef dtheta, const BatchSum& sum) const;
+  // m <- decay·m + (1 − decay)·μ for every zero_center layer, with MU as BatchCache::mu.
+  void update_moving_averages(VecRef theta, const std::vector<double>& mu) const;
   // Entry i of θ is a buffer (FlowLayer::n_buffers): not trained, its gradient always 0.
   std::vector<bool> buffer_mask() const;
   bool has_zero_center() const;

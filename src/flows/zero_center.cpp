@@ -32,15 +32,27 @@ void ZeroCenterLayer::forward(ConstVecRef theta, ConstMatRef x, MatRef y, LayerC
 
 void ZeroCenterLayer::inverse(ConstVecRef theta, ConstMatRef y, MatRef x, LayerCache& lc,
                               FlowMode mode) const {
-  auto& c = static_cast<ZeroCenterCache&>(lc);
-  c.train = mode == FlowMode::train;
-  if (c.train) {
-    c.mu_q = y.topRows(n_).mean();
-    c.mu_p = y.bottomRows(n_).mean();
+  if (mode == FlowMode::train) {
+    inverse_centered(theta, y, x, lc, y.topRows(n_).mean(), y.bottomRows(n_).mean());
+    return;
   }
-  const double sq = c.train ? c.mu_q : theta[2], sp = c.train ? c.mu_p : theta[3];
-  x.topRows(n_) = y.topRows(n_).array() - sq + theta[0];
-  x.bottomRows(n_) = y.bottomRows(n_).array() - sp + theta[1];
+  static_cast<ZeroCenterCache&>(lc).train = false;
+  x.topRows(n_) = y.topRows(n_).array() - theta[2] + theta[0];
+  x.bottomRows(n_) = y.bottomRows(n_).array() - theta[3] + theta[1];
+}
+
+std::pair<double, double> ZeroCenterLayer::sums(ConstMatRef y) const {
+  return {y.topRows(n_).sum(), y.bottomRows(n_).sum()};
+}
+
+void ZeroCenterLayer::inverse_centered(ConstVecRef theta, ConstMatRef y, MatRef x, LayerCache& lc,
+                                       double mu_q, double mu_p) const {
+  auto& c = static_cast<ZeroCenterCache&>(lc);
+  c.train = true;
+  c.mu_q = mu_q;
+  c.mu_p = mu_p;
+  x.topRows(n_) = y.topRows(n_).array() - mu_q + theta[0];
+  x.bottomRows(n_) = y.bottomRows(n_).array() - mu_p + theta[1];
 }
 
 void ZeroCenterLayer::forward_backward(ConstVecRef, LayerCache&, ConstMatRef gy, MatRef gx,
@@ -54,21 +66,28 @@ void ZeroCenterLayer::forward_backward(ConstVecRef, LayerCache&, ConstMatRef gy,
 // sum of gx evenly over the entries it averaged).
 void ZeroCenterLayer::inverse_backward(ConstVecRef, LayerCache& lc, ConstMatRef gx, MatRef gy,
                                        VecRef dtheta) const {
-  const auto& c = static_cast<const ZeroCenterCache&>(lc);
-  gy = gx;
-  if (c.train) {
-    gy.topRows(n_).array() -= gx.topRows(n_).mean();
-    gy.bottomRows(n_).array() -= gx.bottomRows(n_).mean();
-  }
+  const bool train = static_cast<const ZeroCenterCache&>(lc).train;
+  inverse_backward_centered(lc, gx, gy, dtheta, train ? gx.topRows(n_).mean() : 0.0,
+                            train ? gx.bottomRows(n_).mean() : 0.0);
+}
+
+void ZeroCenterLayer::inverse_backward_centered(LayerCache&, ConstMatRef gx, MatRef gy,
+                                                VecRef dtheta, double gbar_q,
+                                                double gbar_p) const {
+  gy.topRows(n_) = gx.topRows(n_).array() - gbar_q;
+  gy.bottomRows(n_) = gx.bottomRows(n_).array() - gbar_p;
   dtheta[0] += gx.topRows(n_).sum();
   dtheta[1] += gx.bottomRows(n_).sum();
 }
 
 void ZeroCenterLayer::update_moving_average(VecRef theta, const LayerCache& lc) const {
   const auto& c = static_cast<const ZeroCenterCache&>(lc);
-  if (!c.train) return;
-  theta[2] = decay_ * theta[2] + (1 - decay_) * c.mu_q;
-  theta[3] = decay_ * theta[3] + (1 - decay_) * c.mu_p;
+  if (c.train) update_moving_average(theta, c.mu_q, c.mu_p);
+}
+
+void ZeroCenterLayer::update_moving_average(VecRef theta, double mu_q, double mu_p) const {
+  theta[2] = decay_ * theta[2] + (1 - decay_) * mu_q;
+  theta[3] = decay_ * theta[3] + (1 - decay_) * mu_p;
 }
 
 std::pair<double, double> ZeroCenterLayer::batch_mean(const LayerCache& lc) {

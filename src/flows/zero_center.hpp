@@ -10,7 +10,15 @@
 // m <- decay·m + (1 − decay)·μ from the last training pass.
 // θ layout: α, β (trained), m_q, m_p (buffers: stored in θ so that checkpoints and model files
 // carry them, but their gradient is always 0 — Adam then leaves them alone when weight_decay = 0).
+// `hnn train` ([model] zero_center, models/flow_model.hpp): "learned" (default) runs the layer in
+// evaluation mode, so with m = 0 it is a learned translation (α, β); "batch" takes μ over the
+// step's whole global minibatch (all trajectories × their times, all ranks) with the gradient
+// through μ (Flow::batch_inverse), and sets m after every step (the trajectories objective).
+// The *_centered passes below are that global version: μ (resp. the mean ḡ of ∂L/∂x over the
+// same entries) is given by the caller instead of taken over the columns passed in.
 #pragma once
+
+#include <utility>
 
 #include "flows/layer.hpp"
 
@@ -35,6 +43,19 @@ class ZeroCenterLayer final : public FlowLayer {
 
   // After an inverse pass in training mode: m <- decay·m + (1 − decay)·μ of that pass.
   void update_moving_average(VecRef theta, const LayerCache& c) const;
+  // m <- decay·m + (1 − decay)·(mu_q, mu_p).
+  void update_moving_average(VecRef theta, double mu_q, double mu_p) const;
+  double decay() const { return decay_; }
+
+  // (Σ of the q entries, Σ of the p entries) of Y: the partial sums of a batch mean.
+  std::pair<double, double> sums(ConstMatRef y) const;
+  // Training-mode inverse with the batch means given: x = y − μ + (α, β).
+  void inverse_centered(ConstVecRef theta, ConstMatRef y, MatRef x, LayerCache& c, double mu_q,
+                        double mu_p) const;
+  // Its backward, given the means (gbar_q, gbar_p) of ∂L/∂x over all the q (p) entries that μ
+  // averaged: gy = gx − ḡ per half; dα += Σ gx_q, dβ += Σ gx_p (over the columns passed in).
+  void inverse_backward_centered(LayerCache& c, ConstMatRef gx, MatRef gy, VecRef dtheta,
+                                 double gbar_q, double gbar_p) const;
   // The batch means (μ_q, μ_p) of the last training-mode inverse pass.
   static std::pair<double, double> batch_mean(const LayerCache& c);
 

@@ -17,7 +17,11 @@ struct FlowWorkspace : Model::Workspace {
 
 FlowModel::FlowModel(const Section& s, int dim)
     : flow_(make_flow(s, dim)),
-      harmonic_(s.get_choice("latent", {"none", "harmonic"}, "none") == "harmonic") {}
+      harmonic_(s.get_choice("latent", {"none", "harmonic"}, "none") == "harmonic"),
+      batch_zc_(s.get_choice("zero_center", {"learned", "batch"}, "learned") == "batch") {
+  if (batch_zc_ && !flow_->has_zero_center())
+    s.fail("zero_center", "\"batch\" needs a zero_center layer in layers");
+}
 
 void FlowModel::init_params(Rng& rng, VecRef theta) const {
   flow_->init_params(rng, theta.head(flow_->n_params()));
@@ -67,6 +71,27 @@ double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, const AngleR
     Eigen::Map<Vec>(grad, n_params()) += ws.dtheta;
   }
   return l;
+}
+
+double FlowModel::trajectory_batch_loss(ConstVecRef theta, const std::vector<Mat>& x,
+                                        const Flow::BatchSum& sum, Flow::BatchCache& c,
+                                        double* grad) const {
+  const auto tf = theta.head(flow_->n_params());
+  std::vector<Mat> z, gz(grad ? x.size() : 0);
+  flow_->batch_inverse(tf, x, z, c, sum);
+  std::vector<double> l(x.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (long u = 0; u < static_cast<long>(x.size()); ++u) {
+    const auto k = static_cast<std::size_t>(u);
+    l[k] = action_loss(z[k], grad ? &gz[k] : nullptr);
+  }
+  if (grad) {
+    Eigen::Map<Vec> g(grad, n_params());
+    flow_->batch_inverse_backward(tf, c, gz, g.head(flow_->n_params()), sum);
+  }
+  double total = 0;
+  for (double v : l) total += v;
+  return total;
 }
 
 }  // namespace hnn

@@ -142,6 +142,16 @@ class TrajectoryObjective final : public Objective {
     // The first time of an angle pair leaves room for its partner lag_ samples later.
     starts_ = n_time_ - lag_;
     times_ = opt_.times == 0 ? starts_ : std::min<std::int64_t>(opt_.times, starts_);
+    const auto* f = dynamic_cast<const FlowModel*>(&m);
+    if (f && f->batch_zero_center()) {
+      if (angle_.weight > 0)
+        throw ConfigError("[train] angle_weight > 0 is not supported with [model] zero_center = "
+                          "\"batch\" (use \"learned\")");
+      flow_ = f;
+      const auto mask = f->flow().buffer_mask();
+      for (std::size_t i = 0; i < mask.size(); ++i)
+        if (mask[i]) buffers_.push_back(static_cast<long>(i));
+    }
   }
 
   double step_sum(const Vec& theta, long step, Vec* grad) override {
@@ -152,7 +162,14 @@ class TrajectoryObjective final : public Objective {
     const auto stream = [&](std::int64_t u) {
       return (static_cast<std::uint64_t>(step) + 1) << 32 | static_cast<std::uint64_t>(u);
     };
+    if (flow_) return batch_sum(theta, idx, mine, stream, grad);
     return sum(theta, train_, mine, stream, times_, grad);
+  }
+  void update_buffers(Vec& theta) override {
+    if (!flow_ || mu_.empty()) return;
+    for (std::size_t k = 0; k < buffers_.size(); ++k) theta[buffers_[k]] = buffer_values_[k];
+    flow_->flow().update_moving_averages(theta.head(flow_->flow().n_params()), mu_);
+    mu_.clear();
   }
   double step_norm(long step) const override {
     return 1.0 / static_cast<double>(epoch_batch(opt_.seed, step, n_train(), batch_).size());
@@ -188,31 +205,73 @@ class TrajectoryObjective final : public Objective {
   LocalData train_, test_;
   OrderedSum<std::unique_ptr<Model::Workspace>> sum_{model_.n_params(),
                                                    [this] { return model_.make_workspace(); }};
+  // zero_center = "batch": the flow, θ's buffer entries, and the last step's batch means and
+  // buffer values (for update_buffers).
+  const FlowModel* flow_ = nullptr;
+  std::vector<long> buffers_;
+  std::vector<double> mu_, buffer_values_;
+  Flow::BatchCache batch_cache_;
+
+  // Trajectory U of D's split list on M shuffled times of the first n_time − lag (the order from
+  // Rng(seed, STREAM)); with the angle-rate term, a second block of columns holds the state lag
+  // samples after each.
+  Mat times_of(const LocalData& d, std::int64_t u, std::uint64_t stream, std::int64_t m) const {
+    const auto order = shuffled_times(Rng(opt_.seed, stream), starts_, m);
+    const long mm = static_cast<long>(order.size());
+    Mat x(model_.dim(), angle_.weight > 0 ? 2 * mm : mm);
+    const long base = (u - d.first_traj) * n_time_;
+    for (long k = 0; k < mm; ++k) {
+      x.col(k) = d.x.col(base + order[static_cast<std::size_t>(k)]);
+      if (angle_.weight > 0)
+        x.col(mm + k) = d.x.col(base + order[static_cast<std::size_t>(k)] + lag_);
+    }
+    return x;
+  }
 
   // Σ over the trajectories UNITS (global indices into D's split list) of the model's
-  // trajectory loss on M shuffled times (of the first n_time − lag; with the angle-rate term each
-  // is followed, in a second block of columns, by the state lag samples later); one task per
-  // trajectory (train/ordered_sum.hpp).
+  // trajectory loss on M shuffled times (times_of); one task per trajectory
+  // (train/ordered_sum.hpp).
   template <class Stream>
   double sum(const Vec& theta, const LocalData& d, const std::vector<std::int64_t>& units,
              Stream stream, std::int64_t m, Vec* grad) {
-    const long dim = model_.dim();
     return sum_(
         static_cast<long>(units.size()),
         [&](long j, std::unique_ptr<Model::Workspace>& ws, Vec* g) {
           const std::int64_t u = units[static_cast<std::size_t>(j)];
-          const auto order = shuffled_times(Rng(opt_.seed, stream(u)), starts_, m);
-          const long mm = static_cast<long>(order.size());
-          Mat x(dim, angle_.weight > 0 ? 2 * mm : mm);
-          const long base = (u - d.first_traj) * n_time_;
-          for (long k = 0; k < mm; ++k) {
-            x.col(k) = d.x.col(base + order[static_cast<std::size_t>(k)]);
-            if (angle_.weight > 0)
-              x.col(mm + k) = d.x.col(base + order[static_cast<std::size_t>(k)] + lag_);
-          }
+          const Mat x = times_of(d, u, stream(u), m);
           return model_.trajectory_loss(theta, x, angle_, *ws, g ? g->data() : nullptr);
         },
         grad);
+  }
+
+  // zero_center = "batch": the same sum over this rank's units MINE of the global batch IDX
+  // (sorted), in one batch pass. The partial sums of the means go to an array with a column per
+  // unit of IDX, each rank filling its own columns (the others 0: the allreduce then adds exact
+  // zeros), and are added in IDX order, so every rank gets the same means, bit for bit, whatever
+  // the rank count.
+  template <class Stream>
+  double batch_sum(const Vec& theta, const std::vector<std::int64_t>& idx,
+                   const std::vector<std::int64_t>& mine, Stream stream, Vec* grad) {
+    const std::size_t U = mine.size();
+    std::vector<Mat> xs(U);
+    std::vector<long> pos(U);
+    for (std::size_t j = 0; j < U; ++j) {
+      xs[j] = times_of(train_, mine[j], stream(mine[j]), times_);
+      pos[j] = std::lower_bound(idx.begin(), idx.end(), mine[j]) - idx.begin();
+    }
+    const Flow::BatchSum gsum = [&](const Mat& part) {
+      Mat all = Mat::Zero(part.rows(), static_cast<long>(idx.size()));
+      for (std::size_t j = 0; j < U; ++j) all.col(pos[j]) = part.col(static_cast<long>(j));
+      if (opt_.allreduce) opt_.allreduce(all.data(), all.size());
+      return Flow::sum_in_order(all);
+    };
+    buffer_values_.clear();
+    for (long i : buffers_) buffer_values_.push_back(theta[i]);
+    if (grad) grad->setZero(model_.n_params());
+    const double l = flow_->trajectory_batch_loss(theta, xs, gsum, batch_cache_,
+                                                  grad ? grad->data() : nullptr);
+    mu_ = batch_cache_.mu;
+    return l;
   }
 };
 
@@ -431,6 +490,10 @@ const FlowModel& harmonic_flow(const Model& m, const std::string& kind) {
   if (!f || !f->has_harmonic_latent())
     throw ConfigError("objective kind = \"" + kind +
                       "\" needs [model] kind = \"flow\" with latent = \"harmonic\"");
+  if (f->batch_zero_center())
+    throw ConfigError("objective kind = \"" + kind +
+                      "\" does not support [model] zero_center = \"batch\" (only the "
+                      "trajectories action loss does; use \"learned\")");
   return *f;
 }
 

@@ -8,6 +8,12 @@
 //                 each trajectory's time samples are shuffled every step (a stream of its own,
 //                 so the pairing of times in the loss changes every step), and `times` of them
 //                 are kept (0: all); the mean is over the trajectories of the batch.
+//                 A flow with [model] zero_center = "batch" (models/flow_model.hpp) couples the
+//                 batch through the zero_center means: the step is one batch pass over this
+//                 rank's trajectories (FlowModel::trajectory_batch_loss) whose partial sums are
+//                 gathered from every rank through `allreduce` and added in the batch's order,
+//                 so the means, like the draws, do not depend on the rank or thread count; after
+//                 the optimizer step update_buffers sets the moving averages in θ from them.
 //   frames        (Model::frame_loss; pixel models): units are frame triples (f_k, f_{k+1},
 //                 f_{k+2}) of a trajectory, k = 0..n_time−3; minibatches as for samples; the
 //                 mean is over the triples of the batch.
@@ -36,6 +42,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +66,9 @@ struct ObjectiveOptions {
   double beta = 1.0;      // inverse temperature (likelihood, free_energy)
   long test_samples = 0;  // free_energy: latent samples of the test estimate
   GecoOptions geco;       // rollouts: the KL weight
+  // Element-wise sum over all ranks of N doubles in place (MPI_Allreduce; the trainer's). Empty:
+  // one process. Used by objectives whose units are coupled within a step (zero_center batch).
+  std::function<void(double*, long)> allreduce;
 };
 
 class Objective {
@@ -88,16 +98,22 @@ class Objective {
   virtual std::vector<double> state() const { return {}; }
   virtual void set_state(const std::vector<double>&) {}
   virtual std::string progress() const { return ""; }
+  // After the optimizer step of step_sum's step (identically on every rank, before any
+  // checkpoint): objectives whose θ holds statistics of the step write them (the zero_center
+  // moving averages in batch mode; the optimizer's change to those buffers is undone).
+  virtual void update_buffers(Vec&) {}
 };
 
 // Reads this rank's shard of the training and test trajectories. Throws IoError when the
 // training split is empty, ConfigError when options.kind = "likelihood" and the model is not a
-// flow with a harmonic latent (or options.kind = "free_energy": see below).
+// flow with a harmonic latent or has zero_center = "batch" (or options.kind = "free_energy": see
+// below).
 std::unique_ptr<Objective> make_objective(const Model& model, const TrajectoryFileInfo& info,
                                           const ObjectiveOptions& options, int rank, int size);
 
 // The free_energy objective of H (options.batch > 0 latent samples per step). Throws ConfigError
-// unless the model is a flow with a harmonic latent of H's dimension. H must outlive it.
+// unless the model is a flow with a harmonic latent of H's dimension (and zero_center = "learned").
+// H must outlive it.
 std::unique_ptr<Objective> make_free_energy_objective(const Model& model, const Hamiltonian& h,
                                                       const ObjectiveOptions& options, int rank,
                                                       int size);

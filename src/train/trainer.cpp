@@ -199,6 +199,9 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     opt.beta = set.beta;
     opt.test_samples = set.test_samples;
     opt.geco = set.geco;
+    opt.allreduce = [comm](double* p, long n) {
+      MPI_Allreduce(MPI_IN_PLACE, p, static_cast<int>(n), MPI_DOUBLE, MPI_SUM, comm);
+    };
     objective = set.objective == "free_energy"
                     ? make_free_energy_objective(*model, *system, opt, rank, size)
                     : make_objective(*model, info, opt, rank, size);
@@ -301,6 +304,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     if (set.clip > 0) clip_grad_norm<double>(grad, set.clip);
     const double lr = learning_rate(set.schedule, st.step);
     adam.step(st.params, grad, lr);
+    objective->update_buffers(st.params);
     ++st.step;
     timer.add("optimizer", t0);
 
