@@ -15,8 +15,10 @@
 #include "data/generate.hpp"
 #include "data/trajectory_reader.hpp"
 #include "eval/evaluate_flow.hpp"
+#include "eval/evaluate_hgn.hpp"
 #include "eval/evaluate_pixel.hpp"
 #include "eval/metrics.hpp"
+#include "eval/parallel_for.hpp"
 #include "integrators/dopri5.hpp"
 #include "integrators/implicit_midpoint.hpp"
 #include "io/atomic_file.hpp"
@@ -133,21 +135,6 @@ Settings read_settings(Config& cfg, const LoadedModel& m, Data& data, const Eval
   if (fs::exists(req.output) && !req.overwrite)
     throw IoError(req.output + ": output exists (use --overwrite to replace it)");
   return s;
-}
-
-// Runs BODY(i) for i in [0, n) on OpenMP threads; rethrows the exception of the lowest i.
-void parallel_for(long n, const std::function<void(long)>& body) {
-  std::vector<std::exception_ptr> err(static_cast<std::size_t>(n));
-#pragma omp parallel for schedule(dynamic, 1)
-  for (long i = 0; i < n; ++i) {
-    try {
-      body(i);
-    } catch (...) {
-      err[static_cast<std::size_t>(i)] = std::current_exception();
-    }
-  }
-  for (const auto& e : err)
-    if (e) std::rethrow_exception(e);
 }
 
 // The model's predicted dx/dt at the columns of X (dim × n), in chunks on OpenMP threads.
@@ -306,9 +293,10 @@ EvaluateSummary evaluate(const EvaluateRequest& req, MPI_Comm comm) {
     const LoadedModel m = load_model_file(req.model);
     Config cfg = req.input.empty() ? Config::from_string("", "command line", req.overrides)
                                    : Config::from_file(req.input, req.overrides);
-    if (m.model->trains_on_rollouts())
-      throw ConfigError("hnn evaluate: model '" + m.model->kind() +
-                        "' is evaluated by hnn train (its test loss is the test rollout pixel MSE)");
+    if (m.model->trains_on_rollouts()) {  // the HGN: decoded rollouts, H along latent rollouts
+      sum = evaluate_hgn(m, cfg, default_data_path(m), req, prov);
+      return;
+    }
     if (m.model->trains_on_frames()) {  // a pixel model: decoded latent rollouts
       sum = evaluate_pixel(m, cfg, default_data_path(m), req, prov);
       return;
