@@ -52,6 +52,7 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
                                              split + " trajectories");
   const long n_pic = ev.get_count("n_pictures", std::min(4L, n), 0);
   ev.require(n_pic <= n, "n_pictures", "must be <= n_rollouts");
+  const int substeps = static_cast<int>(ev.get_count("substeps", 10, 2));
   cfg.check_all_used();
   const std::string resolved = cfg.resolved_text();
   if (std::filesystem::exists(req.output) && !req.overwrite)
@@ -59,7 +60,7 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
   const Vec& th = m.params;
 
   // Per rollout and frame: pixel MSE, latent state, H_θ; pictures of the first n_pic rollouts.
-  Mat mse(T, n), rep(T, n), Z(d, n * T), E(T, n), pic_true(P, n_pic * T), pic_learned(P, n_pic * T);
+  Mat mse(T, n), rep(T, n), Z(d, n * T), E(T, n), Ef(T, n), pic_true(P, n_pic * T), pic_learned(P, n_pic * T);
   Mat s1 = Mat::Zero(P, T);  // Σ over rollouts of frame t (for the mean-frame predictor)
   Vec s2 = Vec::Zero(T);     // Σ over rollouts of ‖f_t‖²
   std::vector<std::unique_ptr<Model::Workspace>> ws(static_cast<std::size_t>(omp_get_max_threads()));
@@ -77,8 +78,11 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
       const long j0 = g * kGroup, len = std::min(kGroup, nb - j0);
       Mat out, z;
       model.predict_rollout(th, X.middleCols(j0, len), Mat(), *w, out, &z);
-      Mat h(1, len * T), grad(d, len * T);
+      Mat h(1, len * T), hf(1, len * T), grad(d, len * T), x0(d, len), zf;
       model.energy_and_gradient(th, z, *w, h, grad);
+      for (long j = 0; j < len; ++j) x0.col(j) = z.col(j * T);
+      model.latent_rollout(th, x0, substeps, zf);
+      model.energy_and_gradient(th, zf, *w, hf, grad);
       for (long j = 0; j < len; ++j) {
         const long i = b0 + j0 + j;  // rollout index
         for (long k = 0; k < T; ++k) {
@@ -86,6 +90,7 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
           mse(k, i) = (out.block(k * P, j, P, 1) - f).squaredNorm() / static_cast<double>(P);
           rep(k, i) = (X.block(0, j0 + j, P, 1) - f).squaredNorm() / static_cast<double>(P);
           E(k, i) = h(0, j * T + k);
+          Ef(k, i) = hf(0, j * T + k);
           if (i < n_pic) {
             pic_true.col(i * T + k) = f;
             pic_learned.col(i * T + k) = out.block(k * P, j, P, 1);
@@ -101,7 +106,7 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
         s2[k] += f.squaredNorm();
       }
   }
-  if (!mse.allFinite() || !E.allFinite())
+  if (!mse.allFinite() || !E.allFinite() || !Ef.allFinite())
     throw NumericsError("hgn: non-finite pixel error or learned energy along a rollout");
 
   const double dn = static_cast<double>(n), dP = static_cast<double>(P);
@@ -117,8 +122,11 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
   // Energy: spread of H_θ(z_0) over the rollouts, and the largest excursion along each rollout.
   const Vec h0 = E.row(0).transpose();
   const double h0_std = std::sqrt((h0.array() - h0.mean()).square().mean());
-  Vec excursion(n);
-  for (long i = 0; i < n; ++i) excursion[i] = (E.col(i).array() - E(0, i)).abs().maxCoeff();
+  Vec excursion(n), excursion_fine(n);
+  for (long i = 0; i < n; ++i) {
+    excursion[i] = (E.col(i).array() - E(0, i)).abs().maxCoeff();
+    excursion_fine[i] = (Ef.col(i).array() - Ef(0, i)).abs().maxCoeff();
+  }
   const double scale = std::max(h0_std, 1e-300);
 
   EvaluateSummary sum;
@@ -134,6 +142,7 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
   sum.metrics.push_back({"h0_std", h0_std, false, 0});
   sum.metrics.push_back({"latent_energy_drift", excursion.maxCoeff() / scale, false, 0});
   sum.metrics.push_back({"latent_energy_drift_mean", excursion.mean() / scale, false, 0});
+  sum.metrics.push_back({"latent_energy_drift_fine", excursion_fine.maxCoeff() / scale, false, 0});
   sum.notes.push_back(std::to_string(n) + " " + split + " rollouts from the posterior mean; " +
                       "pixel MSE x 1e4 = " + std::to_string(1e4 * pixel_mse) +
                       " (mean-frame predictor " + std::to_string(1e4 * mf_curve.mean()) + ")");
@@ -152,6 +161,7 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
   write(f, "/rollouts/mean_frame", mean_frame, {hP});
   write(f, "/rollouts/z", Z, {hn, hT, hd});
   write(f, "/rollouts/energy", E, {hn, hT});
+  write(f, "/rollouts/energy_fine", Ef, {hn, hT});
   if (n_pic > 0) {
     write(f, "/rollouts/frames_true", pic_true, {hm, hT, hP});
     write(f, "/rollouts/frames_learned", pic_learned, {hm, hT, hP});
@@ -173,6 +183,7 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
   h5::write_attr(f, "/", "frame_height", std::int64_t{info.frame_height});
   h5::write_attr(f, "/", "frame_width", std::int64_t{info.frame_width});
   h5::write_attr(f, "/", "dt", model.spec().dt);
+  h5::write_attr(f, "/", "substeps", std::int64_t{substeps});
   out.commit();
   sum.output = req.output;
   return sum;

@@ -5,7 +5,8 @@
 //
 // [evaluate] keys (default): data (the training input's data set), split ("test" | "train"),
 // n_rollouts (all trajectories of the split, >= 2: the first ones of the split), n_pictures
-// (min(4, n_rollouts), >= 0: rollouts whose frames are written).
+// (min(4, n_rollouts), >= 0: rollouts whose frames are written), substeps (10, >= 2: the
+// refined latent rollout of latent_energy_drift_fine).
 // Rollout i is the one `hnn train` scores: the first T = rollout frames of trajectory i of the
 // split, encoded from its first input_frames frames, z_0 = μ (the posterior mean, no noise),
 // T − 1 leapfrog steps of H_θ, each q_t decoded. Per-rollout values are computed in fixed groups
@@ -21,8 +22,15 @@
 //   h0_std              std (ddof 0) over rollouts of H_θ(z_0): the spread of the learned energy
 //   latent_energy_drift       max over rollouts and t of |H_θ(z_t) − H_θ(z_0)| / h0_std
 //   latent_energy_drift_mean  mean over rollouts of max_t |H_θ(z_t) − H_θ(z_0)| / h0_std
-//                       Leapfrog is symplectic: H_θ oscillates by O(dt²) about its initial value
-//                       and does not drift, so both stay small for any trained or untrained H_θ.
+//   latent_energy_drift_fine  latent_energy_drift of the same rollouts (same z_0) taken with
+//                       `substeps` leapfrog steps of dt/substeps per frame
+//                       The exact flow of H_θ conserves it. The HGN's explicit leapfrog
+//                       (models/latent_leapfrog.hpp) is the Störmer–Verlet method, symplectic
+//                       with a bounded O(dt²) energy error, only for separable H = K(p) + V(q);
+//                       H_θ is not separable, and the step is second order but not symplectic,
+//                       so H_θ can drift along the model's own rollouts. The refined rollout
+//                       tells integrator error (the fine drift falls by about substeps²) from
+//                       anything else.
 // Output (HDF5, written atomically):
 //   /rollouts/index                      int64 (n): the trajectories (indices into the data set)
 //   /rollouts/pixel_mse                  float64 (n, T): per rollout and frame, mean over pixels
@@ -32,11 +40,12 @@
 //   /rollouts/mean_frame                 float64 (P): m
 //   /rollouts/z                          float64 (n, T, dim): latent states (q, p)
 //   /rollouts/energy                     float64 (n, T): H_θ(z_t)
+//   /rollouts/energy_fine                float64 (n, T): H_θ along the refined rollout
 //   /rollouts/frames_true, /rollouts/frames_learned  float64 (n_pictures, T, P): the first
 //                                        n_pictures rollouts (scripts/plot_hgn_rollouts.py)
 //   /metrics                             the metrics above
 //   root attributes: format = "hnn-hgn-evaluation", format_version = 1, model, model_file, data,
-//   split, n_rollouts, n_times (T), frame_height, frame_width, dt, and the provenance.
+//   split, n_rollouts, n_times (T), frame_height, frame_width, dt, substeps, and the provenance.
 #pragma once
 
 #include "eval/evaluate.hpp"

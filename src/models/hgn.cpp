@@ -212,6 +212,17 @@ void HgnModel::predict_rollout(ConstVecRef theta, ConstMatRef frames, ConstMatRe
       latent->col(b * T + k) = ws.tape.x[static_cast<std::size_t>(k)].col(b);
 }
 
+void HgnModel::latent_rollout(ConstVecRef theta, const Mat& x0, int substeps, Mat& latent) const {
+  const long T = spec_.rollout, B = x0.cols();
+  MlpHamiltonian H(h_, theta.segment(o_h_, h_.n_params()));
+  LeapfrogTape tape;
+  leapfrog_rollout(H, x0, spec_.dt / substeps, static_cast<int>(T - 1) * substeps, tape);
+  latent.resize(dim(), B * T);
+  for (long b = 0; b < B; ++b)
+    for (long k = 0; k < T; ++k)
+      latent.col(b * T + k) = tape.x[static_cast<std::size_t>(k * substeps)].col(b);
+}
+
 double HgnModel::rollout_loss(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps,
                               double kl_weight, Workspace& w, double* grad,
                               RolloutParts* parts) const {

@@ -78,6 +78,11 @@ class HgnModel : public Model {
   void predict_rollout(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps, Workspace& ws,
                        Mat& out, Mat* latent = nullptr) const;
 
+  // Latent rollouts from X0 (dim × B) by SUBSTEPS leapfrog steps of dt/SUBSTEPS per frame (the
+  // model's own rollout is SUBSTEPS = 1): the states at the T frame times, laid out as
+  // predict_rollout's LATENT.
+  void latent_rollout(ConstVecRef theta, const Mat& x0, int substeps, Mat& latent) const;
+
   const HgnSpec& spec() const { return spec_; }
 
  private:
