@@ -18,6 +18,7 @@
 #include "eval/evaluate_hgn.hpp"
 #include "eval/evaluate_pixel.hpp"
 #include "eval/metrics.hpp"
+#include "eval/output.hpp"
 #include "eval/parallel_for.hpp"
 #include "integrators/dopri5.hpp"
 #include "integrators/implicit_midpoint.hpp"
@@ -276,12 +277,6 @@ Mat model_energies(const Model& model, ConstVecRef theta, const Mat& x, long n, 
   return out;
 }
 
-void write_matrix(const h5::File& f, const std::string& name, const Mat& m,
-                  std::vector<hsize_t> dims) {
-  // M is column-major (inner × outer), which is the row-major layout of DIMS.
-  h5::Dataset::create<double>(f, name, dims).write_rows(m.data(), 0, dims[0]);
-}
-
 }  // namespace
 
 EvaluateSummary evaluate(const EvaluateRequest& req, MPI_Comm comm) {
@@ -373,18 +368,10 @@ EvaluateSummary evaluate(const EvaluateRequest& req, MPI_Comm comm) {
     }
     if (model.has_energy())
       write_matrix(f, "/rollouts/energy_model_on_learned", Mat(e_ml.transpose()), {n, T});
-    h5::create_group(f, "/metrics");
-    for (const auto& mt : sum.metrics) {
-      h5::write_attr(f, "/metrics", mt.name, mt.value);
-      if (mt.has_pm) h5::write_attr(f, "/metrics", mt.name + "_pm", mt.pm);
-    }
-    write_provenance(f, prov, s.resolved, req.input.empty() ? s.source : req.input);
-    h5::write_attr(f, "/", "format", std::string("hnn-evaluation"));
-    h5::write_attr(f, "/", "format_version", std::int64_t{1});
-    h5::write_attr(f, "/", "model", model.kind());
-    h5::write_attr(f, "/", "model_file", req.model);
+    write_evaluation_common(f, sum.metrics, prov, s.resolved,
+                            req.input.empty() ? s.source : req.input, "hnn-evaluation",
+                            model.kind(), req.model, s.data);
     h5::write_attr(f, "/", "n_params", std::int64_t{model.n_params()});
-    h5::write_attr(f, "/", "data", s.data);
     h5::write_attr(f, "/", "system", sum.system);
     h5::write_attr(f, "/", "energy", s.energy);
     h5::write_attr(f, "/", "integrator", s.integrator);

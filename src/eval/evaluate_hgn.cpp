@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "data/trajectory_reader.hpp"
+#include "eval/output.hpp"
 #include "eval/parallel_for.hpp"
 #include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
@@ -20,10 +21,6 @@ namespace {
 
 constexpr long kGroup = 8;     // rollouts per model call (fixed: results independent of threads)
 constexpr long kBlock = 256;   // rollouts read from the file at a time
-
-void write(const h5::File& f, const std::string& name, const Mat& m, std::vector<hsize_t> dims) {
-  h5::Dataset::create<double>(f, name, dims).write_rows(m.data(), 0, dims[0]);
-}
 
 }  // namespace
 
@@ -154,29 +151,21 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
              hm = static_cast<hsize_t>(n_pic);
   const std::vector<std::int64_t> index(list.begin(), list.begin() + n);
   h5::Dataset::create<std::int64_t>(f, "/rollouts/index", {hn}).write_rows(index.data(), 0, hn);
-  write(f, "/rollouts/pixel_mse", mse, {hn, hT});
-  write(f, "/rollouts/pixel_mse_per_frame", curve, {hT});
-  write(f, "/rollouts/mean_frame_mse_per_frame", mf_curve, {hT});
-  write(f, "/rollouts/repeat_first_mse_per_frame", rep_curve, {hT});
-  write(f, "/rollouts/mean_frame", mean_frame, {hP});
-  write(f, "/rollouts/z", Z, {hn, hT, hd});
-  write(f, "/rollouts/energy", E, {hn, hT});
-  write(f, "/rollouts/energy_fine", Ef, {hn, hT});
+  write_matrix(f, "/rollouts/pixel_mse", mse, {hn, hT});
+  write_matrix(f, "/rollouts/pixel_mse_per_frame", curve, {hT});
+  write_matrix(f, "/rollouts/mean_frame_mse_per_frame", mf_curve, {hT});
+  write_matrix(f, "/rollouts/repeat_first_mse_per_frame", rep_curve, {hT});
+  write_matrix(f, "/rollouts/mean_frame", mean_frame, {hP});
+  write_matrix(f, "/rollouts/z", Z, {hn, hT, hd});
+  write_matrix(f, "/rollouts/energy", E, {hn, hT});
+  write_matrix(f, "/rollouts/energy_fine", Ef, {hn, hT});
   if (n_pic > 0) {
-    write(f, "/rollouts/frames_true", pic_true, {hm, hT, hP});
-    write(f, "/rollouts/frames_learned", pic_learned, {hm, hT, hP});
+    write_matrix(f, "/rollouts/frames_true", pic_true, {hm, hT, hP});
+    write_matrix(f, "/rollouts/frames_learned", pic_learned, {hm, hT, hP});
   }
-  h5::create_group(f, "/metrics");
-  for (const auto& mt : sum.metrics) {
-    h5::write_attr(f, "/metrics", mt.name, mt.value);
-    if (mt.has_pm) h5::write_attr(f, "/metrics", mt.name + "_pm", mt.pm);
-  }
-  write_provenance(f, prov, resolved, req.input.empty() ? cfg.source() : req.input);
-  h5::write_attr(f, "/", "format", std::string("hnn-hgn-evaluation"));
-  h5::write_attr(f, "/", "format_version", std::int64_t{1});
-  h5::write_attr(f, "/", "model", model.kind());
-  h5::write_attr(f, "/", "model_file", req.model);
-  h5::write_attr(f, "/", "data", data);
+  write_evaluation_common(f, sum.metrics, prov, resolved,
+                          req.input.empty() ? cfg.source() : req.input, "hnn-hgn-evaluation",
+                          model.kind(), req.model, data);
   h5::write_attr(f, "/", "split", split);
   h5::write_attr(f, "/", "n_rollouts", std::int64_t{n});
   h5::write_attr(f, "/", "n_times", std::int64_t{T});

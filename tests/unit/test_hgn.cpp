@@ -30,6 +30,19 @@ HgnSpec tiny() {
   return s;
 }
 
+// The tiny HGN, its parameters initialised from Rng(SEED, 0) and 3 rollouts of uniform random
+// frames drawn after them.
+struct TinyCase {
+  HgnModel m{tiny()};
+  Vec th;
+  Mat frames;
+  explicit TinyCase(std::uint64_t seed) : th(m.n_params()), frames(64 * 4, 3) {
+    Rng rng(seed, 0);
+    m.init_params(rng, th);
+    for (long i = 0; i < frames.size(); ++i) frames.data()[i] = rng.uniform();
+  }
+};
+
 TEST(Hgn, RolloutLossGradientMatchesCentralDifferences) {
   const HgnModel m(tiny());
   Rng rng(7, 0);
@@ -67,12 +80,8 @@ TEST(Hgn, RolloutLossGradientMatchesCentralDifferences) {
 }
 
 TEST(Hgn, ReconstructionIsThePixelMseOfTheDecodedRollout) {
-  const HgnModel m(tiny());
-  Rng rng(8, 0);
-  Vec th(m.n_params());
-  m.init_params(rng, th);
-  Mat frames(64 * 4, 3);
-  for (long i = 0; i < frames.size(); ++i) frames.data()[i] = rng.uniform();
+  const TinyCase c(8);
+  const auto& [m, th, frames] = c;
   auto ws = m.make_workspace();
   Mat out;
   m.predict_rollout(th, frames, Mat(), *ws, out);
@@ -90,12 +99,8 @@ TEST(Hgn, ReconstructionIsThePixelMseOfTheDecodedRollout) {
 // per doubling, the excursion of H_θ by 1.96-1.99× (first order: the explicit half-kick takes
 // ∂H/∂q at p, not at p½; on a separable H the step is second order, LatentLeapfrog.*).
 TEST(Hgn, LatentRolloutRefinesTheModelsOwnRollout) {
-  const HgnModel m(tiny());
-  Rng rng(9, 0);
-  Vec th(m.n_params());
-  m.init_params(rng, th);
-  Mat frames(64 * 4, 3);
-  for (long i = 0; i < frames.size(); ++i) frames.data()[i] = rng.uniform();
+  const TinyCase c(9);
+  const auto& [m, th, frames] = c;
   auto ws = m.make_workspace();
   Mat out, z, zs;
   m.predict_rollout(th, frames, Mat(), *ws, out, &z);
