@@ -27,7 +27,8 @@
 #     rollouts 0.0408 within a factor 2, the same max with 10 leapfrog substeps per frame 0.04544
 #     within a factor 2 and at least 5× below the model's own (measured 11.5×: the drift is the
 #     integrator's; the HGN's explicit leapfrog is symplectic and second order for separable H
-#     only, and first order for this H_θ: README, "Hamiltonian Generative Network").
+#     only, and first order for this H_θ: README, "Hamiltonian Generative Network");
+#   - evaluate on 2 threads writes the same rollouts and metrics, bit for bit.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
 export OMP_NUM_THREADS=1
@@ -75,4 +76,12 @@ PY
 else
   fail "pinned HGN figures: $(cat ev.txt)"
 fi
+# The 32 rollouts are evaluated in 4 fixed groups of 8: 2 threads give the same file contents.
+OMP_NUM_THREADS=2 "$HNN" evaluate hgn.h5 -o ev2.h5 >/dev/null || fail "evaluate on 2 threads"
+$PY - <<'PY' && pass "evaluate: 2 threads = 1 thread (bitwise)" || fail "evaluate depends on the thread count"
+import h5py, numpy as np
+a, b = h5py.File("ev.h5", "r"), h5py.File("ev2.h5", "r")
+assert all(np.array_equal(a["rollouts/" + k][...], b["rollouts/" + k][...]) for k in a["rollouts"])
+assert dict(a["metrics"].attrs) == dict(b["metrics"].attrs)
+PY
 finish
