@@ -57,10 +57,12 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
   const Vec& th = m.params;
 
   // Per rollout and frame: pixel MSE, latent state, H_θ; pictures of the first n_pic rollouts.
-  Mat mse(T, n), rep(T, n), Z(d, n * T), E(T, n), Ef(T, n), pic_true(P, n_pic * T), pic_learned(P, n_pic * T);
+  Mat mse(T, n), rep(T, n), Z(d, n * T), E(T, n), Ef(T, n);
+  Mat pic_true(P, n_pic * T), pic_learned(P, n_pic * T);
   Mat s1 = Mat::Zero(P, T);  // Σ over rollouts of frame t (for the mean-frame predictor)
   Vec s2 = Vec::Zero(T);     // Σ over rollouts of ‖f_t‖²
-  std::vector<std::unique_ptr<Model::Workspace>> ws(static_cast<std::size_t>(omp_get_max_threads()));
+  std::vector<std::unique_ptr<Model::Workspace>> ws(
+      static_cast<std::size_t>(omp_get_max_threads()));
   for (long b0 = 0; b0 < n; b0 += kBlock) {
     const long nb = std::min(kBlock, n - b0);
     const std::vector<std::int64_t> traj(list.begin() + b0, list.begin() + b0 + nb);
@@ -107,11 +109,13 @@ EvaluateSummary evaluate_hgn(const LoadedModel& m, Config& cfg, const std::strin
     throw NumericsError("hgn: non-finite pixel error or learned energy along a rollout");
 
   const double dn = static_cast<double>(n), dP = static_cast<double>(P);
-  // Mean-frame predictor m = Σ_t s1_t / (n·T): per frame Σ_i ‖f_it − m‖² = s2_t − 2⟨m, s1_t⟩ + n‖m‖².
+  // Mean-frame predictor m = Σ_t s1_t / (n·T); per frame
+  // Σ_i ‖f_it − m‖² = s2_t − 2⟨m, s1_t⟩ + n‖m‖².
   const Vec mean_frame = s1.rowwise().sum() / (dn * static_cast<double>(T));
   Vec mf_curve(T);
   for (long k = 0; k < T; ++k)
-    mf_curve[k] = (s2[k] - 2.0 * mean_frame.dot(s1.col(k)) + dn * mean_frame.squaredNorm()) / (dn * dP);
+    mf_curve[k] =
+        (s2[k] - 2.0 * mean_frame.dot(s1.col(k)) + dn * mean_frame.squaredNorm()) / (dn * dP);
   const Vec curve = mse.rowwise().mean(), rep_curve = rep.rowwise().mean();
   const Vec per_rollout = mse.colwise().mean().transpose();
   const double pixel_mse = curve.mean();
