@@ -15,8 +15,11 @@
 #include "data/generate.hpp"
 #include "data/trajectory_reader.hpp"
 #include "eval/evaluate_flow.hpp"
+#include "eval/evaluate_hgn.hpp"
 #include "eval/evaluate_pixel.hpp"
 #include "eval/metrics.hpp"
+#include "eval/output.hpp"
+#include "eval/parallel_for.hpp"
 #include "integrators/dopri5.hpp"
 #include "integrators/implicit_midpoint.hpp"
 #include "io/atomic_file.hpp"
@@ -133,21 +136,6 @@ Settings read_settings(Config& cfg, const LoadedModel& m, Data& data, const Eval
   if (fs::exists(req.output) && !req.overwrite)
     throw IoError(req.output + ": output exists (use --overwrite to replace it)");
   return s;
-}
-
-// Runs BODY(i) for i in [0, n) on OpenMP threads; rethrows the exception of the lowest i.
-void parallel_for(long n, const std::function<void(long)>& body) {
-  std::vector<std::exception_ptr> err(static_cast<std::size_t>(n));
-#pragma omp parallel for schedule(dynamic, 1)
-  for (long i = 0; i < n; ++i) {
-    try {
-      body(i);
-    } catch (...) {
-      err[static_cast<std::size_t>(i)] = std::current_exception();
-    }
-  }
-  for (const auto& e : err)
-    if (e) std::rethrow_exception(e);
 }
 
 // The model's predicted dx/dt at the columns of X (dim × n), in chunks on OpenMP threads.
@@ -289,12 +277,6 @@ Mat model_energies(const Model& model, ConstVecRef theta, const Mat& x, long n, 
   return out;
 }
 
-void write_matrix(const h5::File& f, const std::string& name, const Mat& m,
-                  std::vector<hsize_t> dims) {
-  // M is column-major (inner × outer), which is the row-major layout of DIMS.
-  h5::Dataset::create<double>(f, name, dims).write_rows(m.data(), 0, dims[0]);
-}
-
 }  // namespace
 
 EvaluateSummary evaluate(const EvaluateRequest& req, MPI_Comm comm) {
@@ -306,9 +288,10 @@ EvaluateSummary evaluate(const EvaluateRequest& req, MPI_Comm comm) {
     const LoadedModel m = load_model_file(req.model);
     Config cfg = req.input.empty() ? Config::from_string("", "command line", req.overrides)
                                    : Config::from_file(req.input, req.overrides);
-    if (m.model->trains_on_rollouts())
-      throw ConfigError("hnn evaluate: model '" + m.model->kind() +
-                        "' is evaluated by hnn train (its test loss is the test rollout pixel MSE)");
+    if (m.model->trains_on_rollouts()) {  // the HGN: decoded rollouts, H along latent rollouts
+      sum = evaluate_hgn(m, cfg, default_data_path(m), req, prov);
+      return;
+    }
     if (m.model->trains_on_frames()) {  // a pixel model: decoded latent rollouts
       sum = evaluate_pixel(m, cfg, default_data_path(m), req, prov);
       return;
@@ -385,18 +368,10 @@ EvaluateSummary evaluate(const EvaluateRequest& req, MPI_Comm comm) {
     }
     if (model.has_energy())
       write_matrix(f, "/rollouts/energy_model_on_learned", Mat(e_ml.transpose()), {n, T});
-    h5::create_group(f, "/metrics");
-    for (const auto& mt : sum.metrics) {
-      h5::write_attr(f, "/metrics", mt.name, mt.value);
-      if (mt.has_pm) h5::write_attr(f, "/metrics", mt.name + "_pm", mt.pm);
-    }
-    write_provenance(f, prov, s.resolved, req.input.empty() ? s.source : req.input);
-    h5::write_attr(f, "/", "format", std::string("hnn-evaluation"));
-    h5::write_attr(f, "/", "format_version", std::int64_t{1});
-    h5::write_attr(f, "/", "model", model.kind());
-    h5::write_attr(f, "/", "model_file", req.model);
+    write_evaluation_common(f, sum.metrics, prov, s.resolved,
+                            req.input.empty() ? s.source : req.input, "hnn-evaluation",
+                            model.kind(), req.model, s.data);
     h5::write_attr(f, "/", "n_params", std::int64_t{model.n_params()});
-    h5::write_attr(f, "/", "data", s.data);
     h5::write_attr(f, "/", "system", sum.system);
     h5::write_attr(f, "/", "energy", s.energy);
     h5::write_attr(f, "/", "integrator", s.integrator);

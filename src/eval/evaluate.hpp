@@ -48,6 +48,10 @@
 //   data, system, energy, integrator, n_rollouts, n_times, and the provenance with input = the
 //   resolved [evaluate] section.
 //
+// Other model kinds have evaluators of their own (their keys, metrics and outputs): pixel models
+// (eval/evaluate_pixel.hpp), symplectic flows (eval/evaluate_flow.hpp), the Hamiltonian
+// Generative Network (eval/evaluate_hgn.hpp).
+//
 // Parallelism: rank 0 does the work (OpenMP threads over loss chunks and over rollouts); the
 // other ranks wait in the collective error agreement, so an error anywhere ends every rank.
 #pragma once

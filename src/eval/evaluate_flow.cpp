@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "data/trajectory_reader.hpp"
+#include "eval/output.hpp"
 #include "flows/diagnostics.hpp"
 #include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
@@ -181,14 +182,9 @@ EvaluateSummary evaluate_flow(const LoadedModel& m, Config& cfg, const std::stri
   write_table(f, "/flow/r_rel_std", r_rel);
   write_table(f, "/flow/omega", omega);
   write_table(f, "/flow/angle_residual", resid);
-  h5::create_group(f, "/metrics");
-  for (const auto& mt : sum.metrics) h5::write_attr(f, "/metrics", mt.name, mt.value);
-  write_provenance(f, prov, resolved, req.input.empty() ? cfg.source() : req.input);
-  h5::write_attr(f, "/", "format", std::string("hnn-flow-evaluation"));
-  h5::write_attr(f, "/", "format_version", std::int64_t{1});
-  h5::write_attr(f, "/", "model", model.kind());
-  h5::write_attr(f, "/", "model_file", req.model);
-  h5::write_attr(f, "/", "data", data);
+  write_evaluation_common(f, sum.metrics, prov, resolved,
+                          req.input.empty() ? cfg.source() : req.input, "hnn-flow-evaluation",
+                          model.kind(), req.model, data);
   h5::write_attr(f, "/", "split", split);
   out.commit();
   sum.output = req.output;

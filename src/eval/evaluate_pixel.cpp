@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "data/trajectory_reader.hpp"
+#include "eval/output.hpp"
 #include "integrators/dopri5.hpp"
 #include "io/atomic_file.hpp"
 #include "io/hdf5.hpp"
@@ -32,10 +33,6 @@ Mat pairs_of(const Mat& F) {
   Mat x(2 * P, T);
   for (long k = 0; k < T; ++k) x.col(k) << F.col(k), F.col(k + 1);
   return x;
-}
-
-void write(const h5::File& f, const std::string& name, const Mat& m, std::vector<hsize_t> dims) {
-  h5::Dataset::create<double>(f, name, dims).write_rows(m.data(), 0, dims[0]);
 }
 
 }  // namespace
@@ -184,20 +181,15 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
   const h5::File& f = out.file();
   const auto hn = static_cast<hsize_t>(n), hT2 = static_cast<hsize_t>(T),
              hP = static_cast<hsize_t>(P), hd = static_cast<hsize_t>(d);
-  write(f, "/rollouts/frames_true", frames_true, {hn, hT2, hP});
-  write(f, "/rollouts/frames_learned", frames_learned, {hn, hT2, hP});
-  write(f, "/rollouts/z", Z, {hn, hT2, hd});
-  write(f, "/rollouts/x_true", Xtrue, {hn, hT2, hd});
-  write(f, "/rollouts/x_fit", Xfit, {hn, hT2, hd});
-  write(f, "/fit/A", Mat(A.transpose()), {hd, hd + 1});
-  h5::create_group(f, "/metrics");
-  for (const auto& mt : sum.metrics) h5::write_attr(f, "/metrics", mt.name, mt.value);
-  write_provenance(f, prov, resolved, req.input.empty() ? cfg.source() : req.input);
-  h5::write_attr(f, "/", "format", std::string("hnn-pixel-evaluation"));
-  h5::write_attr(f, "/", "format_version", std::int64_t{1});
-  h5::write_attr(f, "/", "model", model.kind());
-  h5::write_attr(f, "/", "model_file", req.model);
-  h5::write_attr(f, "/", "data", data);
+  write_matrix(f, "/rollouts/frames_true", frames_true, {hn, hT2, hP});
+  write_matrix(f, "/rollouts/frames_learned", frames_learned, {hn, hT2, hP});
+  write_matrix(f, "/rollouts/z", Z, {hn, hT2, hd});
+  write_matrix(f, "/rollouts/x_true", Xtrue, {hn, hT2, hd});
+  write_matrix(f, "/rollouts/x_fit", Xfit, {hn, hT2, hd});
+  write_matrix(f, "/fit/A", Mat(A.transpose()), {hd, hd + 1});
+  write_evaluation_common(f, sum.metrics, prov, resolved,
+                          req.input.empty() ? cfg.source() : req.input, "hnn-pixel-evaluation",
+                          model.kind(), req.model, data);
   out.commit();
   sum.output = req.output;
   return sum;

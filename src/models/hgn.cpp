@@ -198,13 +198,29 @@ void HgnModel::forward(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps,
 }
 
 void HgnModel::predict_rollout(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps,
-                               Workspace& w, Mat& out) const {
+                               Workspace& w, Mat& out, Mat* latent) const {
   auto& ws = static_cast<HgnWorkspace&>(w);
   forward(theta, frames, eps, w);
   const long P = spec_.frame_pixels, T = spec_.rollout, B = frames.cols();
   out.resize(P * T, B);
   for (long b = 0; b < B; ++b)
     for (long k = 0; k < T; ++k) out.block(k * P, b, P, 1) = ws.xh.col(b * T + k);
+  if (!latent) return;
+  latent->resize(dim(), B * T);
+  for (long b = 0; b < B; ++b)
+    for (long k = 0; k < T; ++k)
+      latent->col(b * T + k) = ws.tape.x[static_cast<std::size_t>(k)].col(b);
+}
+
+void HgnModel::latent_rollout(ConstVecRef theta, const Mat& x0, int substeps, Mat& latent) const {
+  const long T = spec_.rollout, B = x0.cols();
+  MlpHamiltonian H(h_, theta.segment(o_h_, h_.n_params()));
+  LeapfrogTape tape;
+  leapfrog_rollout(H, x0, spec_.dt / substeps, static_cast<int>(T - 1) * substeps, tape);
+  latent.resize(dim(), B * T);
+  for (long b = 0; b < B; ++b)
+    for (long k = 0; k < T; ++k)
+      latent.col(b * T + k) = tape.x[static_cast<std::size_t>(k * substeps)].col(b);
 }
 
 double HgnModel::rollout_loss(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps,

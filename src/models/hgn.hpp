@@ -72,9 +72,16 @@ class HgnModel : public Model {
   void energy_and_gradient(ConstVecRef theta, ConstMatRef z, Workspace& ws, MatRef h,
                            MatRef grad) const override;
 
-  // The decoded rollouts (P·T × n, as FRAMES) from the posterior mean (EPS empty) or a sample.
+  // The decoded rollouts (P·T × n, as FRAMES) from the posterior mean (EPS empty) or a sample;
+  // LATENT, when not null, gets the latent states x_t = (q_t, p_t) of the rollouts
+  // (dim × n·T, column b·T + t is time t of rollout b).
   void predict_rollout(ConstVecRef theta, ConstMatRef frames, ConstMatRef eps, Workspace& ws,
-                       Mat& out) const;
+                       Mat& out, Mat* latent = nullptr) const;
+
+  // Latent rollouts from X0 (dim × B) by SUBSTEPS leapfrog steps of dt/SUBSTEPS per frame (the
+  // model's own rollout is SUBSTEPS = 1): the states at the T frame times, laid out as
+  // predict_rollout's LATENT.
+  void latent_rollout(ConstVecRef theta, const Mat& x0, int substeps, Mat& latent) const;
 
   const HgnSpec& spec() const { return spec_; }
 

@@ -7,6 +7,10 @@
 //   p' = p½ − (ε/2) ∂H/∂q(q', p½)
 // q moves with ∂H/∂p, not with p: a public re-implementation writes q' = q + ε p½, which is the
 // same only for H = ½|p|² + V(q) (tested in tests/unit/test_hgn.cpp).
+// The step is explicit (∂H/∂q of the first half-kick at p, not at p½): for a separable
+// H = K(p) + V(q) it is Störmer–Verlet (symplectic, second order); for a non-separable H, such as
+// a learned one, it is first order and not symplectic, and H drifts along the rollout by O(dt)
+// (tests/unit/test_hgn.cpp, Hgn.LatentRolloutRefinesTheModelsOwnRollout; eval/evaluate_hgn.hpp).
 //
 // Backward (adjoints a_q, a_p of x' = (q', p') → of x = (q, p)), with V the adjoint of a ∇H
 // evaluation, ∇²H·V its Hessian-vector product and ∂_θ⟨V, ∇H⟩ its parameter gradient:

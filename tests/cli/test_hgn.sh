@@ -4,9 +4,10 @@
 # for a few steps on 1 and on 2 MPI ranks (same parameters: noise and minibatches depend on
 # (seed, step, unit) only), a run restarted from its middle checkpoint ends bitwise where the
 # uninterrupted run ends (GECO's state is in the checkpoint), and bad [model] keys give one-line
-# errors. About 10 s on a loaded 2-core machine. The tiny decoder has no dense hidden layer
-# (dec_hidden = []; the FD test covers two): with one of 128 the 60 steps only took the test
-# pixel MSE from 0.23 to 0.19, without it to 0.013.
+# errors; `hnn evaluate` of the 60-step model (output shapes and figures recomputed here) and
+# scripts/plot_hgn_rollouts.py. About 15 s on a loaded 2-core machine. The tiny decoder has no
+# dense hidden layer (dec_hidden = []; the FD test covers two): with one of 128 the 60 steps only
+# took the test pixel MSE from 0.23 to 0.19, without it to 0.013.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
 SRC=$HNN_SOURCE_DIR
@@ -65,5 +66,55 @@ expect_error "unknown model key" "colour" "$HNN" train "$SRC/inputs/train_hgn_sp
   --set model.colour=1 --set train.steps=1 --set output.path=x.h5
 expect_error "rollout longer than the data" "rollout needs 30" "$HNN" train "$SRC/inputs/train_hgn_spring.toml" \
   "${tiny[@]}" --set model.rollout=30 --set train.steps=1 --set output.path=x.h5
-expect_error "hnn evaluate" "evaluated by hnn train" "$HNN" evaluate long.h5 -o ev.h5
+
+# hnn evaluate on the 60-step model: the 4 test rollouts, pictures of 2.
+"$HNN" evaluate long.h5 --set evaluate.n_pictures=2 -o ev.h5 >ev.txt || fail "evaluate: $(cat ev.txt)"
+$PY - <<'PY' && pass "evaluate: shapes, curve, baselines, pictures, learned H" || fail "evaluate: $(cat ev.txt)"
+import h5py, numpy as np
+e = h5py.File("ev.h5", "r"); m = e["metrics"].attrs
+assert e.attrs["format"] == "hnn-hgn-evaluation" and e.attrs["split"] == "test"
+n, T, P = 4, 8, 256
+shapes = {"index": (n,), "pixel_mse": (n, T), "pixel_mse_per_frame": (T,),
+          "mean_frame_mse_per_frame": (T,), "repeat_first_mse_per_frame": (T,), "mean_frame": (P,),
+          "z": (n, T, 2), "energy": (n, T), "energy_fine": (n, T), "frames_true": (2, T, P), "frames_learned": (2, T, P)}
+for k, s in shapes.items():
+    assert e["rollouts/" + k].shape == s, (k, e["rollouts/" + k].shape, s)
+c = e["rollouts/pixel_mse_per_frame"][...]
+assert abs(c.mean() / m["pixel_mse"] - 1) < 1e-12, (c.mean(), m["pixel_mse"])
+# The paper's metric is hnn train's test loss at the final parameters (same rollouts; the model
+# is called on other groups of columns: round-off only).
+t = h5py.File("long.h5", "r")["history/test_loss"][-1]
+print("pixel MSE", m["pixel_mse"], "train's final test loss", t, "mean frame", m["mean_frame_mse"],
+      "repeat frame 0", m["repeat_first_mse"], "H drift", m["latent_energy_drift"])
+assert abs(m["pixel_mse"] / t - 1) < 1e-9
+# Truth = the data's frames of the test trajectories; the pictures reproduce the per-frame MSE.
+s = h5py.File("s.h5", "r")
+idx = e["rollouts/index"][...]
+assert np.array_equal(idx, s["split/test"][...])
+F = s["trajectories/frames"][...][idx, :T].astype(np.float64)
+ft, fl = e["rollouts/frames_true"][...], e["rollouts/frames_learned"][...]
+assert np.array_equal(ft, F[:2])
+assert np.allclose(((fl - ft) ** 2).mean(axis=2), e["rollouts/pixel_mse"][:2], rtol=1e-12, atol=0)
+# Baselines recomputed here: the per-pixel mean of all evaluated frames; frame 0 repeated.
+mf = F.mean(axis=(0, 1))
+assert np.allclose(e["rollouts/mean_frame"][...], mf, rtol=1e-12, atol=1e-15)
+assert abs(((F - mf) ** 2).mean() / m["mean_frame_mse"] - 1) < 1e-10
+assert abs(((F - F[:, :1]) ** 2).mean() / m["repeat_first_mse"] - 1) < 1e-12
+# The learned H along the leapfrog rollouts stays within a few % of its spread over the rollouts
+# (near-initial H_θ, dt = 0.1, 7 steps; measured 1e-5). A broken step or a wrong metric would not.
+E = e["rollouts/energy"][...]
+d = np.abs(E - E[:, :1]).max() / E[:, 0].std()
+assert abs(d / m["latent_energy_drift"] - 1) < 1e-12 and abs(E[:, 0].std() / m["h0_std"] - 1) < 1e-12
+assert d < 0.05, d
+# 10 substeps per frame: the same H at z_0, a smaller excursion (the step is at least first order).
+Ef = e["rollouts/energy_fine"][...]
+assert np.array_equal(Ef[:, 0], E[:, 0]) and m["latent_energy_drift_fine"] < 0.5 * d
+PY
+"$PY" "$SRC/scripts/plot_hgn_rollouts.py" ev.png ev.h5 --rollouts 2 --every 2 >/dev/null &&
+  [[ -s ev.png ]] && pass "plot_hgn_rollouts.py draws ev.png" || fail "plot_hgn_rollouts.py"
+expect_error "evaluate: bad split" "split" "$HNN" evaluate long.h5 --set evaluate.split=all -o ev2.h5
+expect_error "evaluate: n_pictures > n_rollouts" "n_pictures" "$HNN" evaluate long.h5 \
+  --set evaluate.n_rollouts=2 --set evaluate.n_pictures=3 -o ev2.h5
+expect_error "evaluate: unknown key" "energy" "$HNN" evaluate long.h5 --set evaluate.energy=system -o ev2.h5
+[[ ! -e ev2.h5 ]] || fail "a failed evaluate left ev2.h5"
 finish
