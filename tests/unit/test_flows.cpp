@@ -452,12 +452,35 @@ TEST(FlowTraining, EpochBatchesCoverEveryTrajectoryOncePerEpoch) {
   EXPECT_EQ(epoch_batch(7, 5, 10, 10).size(), 10u);                // batch >= n: all
 }
 
-TEST(FlowTraining, ModelTrajectoryLossAndGradient) {
-  // FlowModel::trajectory_loss = ℓ(T⁻¹(x)), its gradient against the stencil (relative 1e-8).
+// A small flow model for the trajectory-loss tests: 2 blocks of [zero_center, linear, coupling_p].
+FlowModel small_flow_model() {
   const Config cfg = Config::from_string(
       "[model]\nkind = \"flow\"\nlayers = \"zero_center linear coupling_p\"\nrepeat = 2\n"
       "hidden = [8]");
-  const FlowModel m(cfg.section("model"), 2 * kN);
+  return FlowModel(cfg.section("model"), 2 * kN);
+}
+
+// max_i |central difference − G_i| / max(1, ‖G‖∞) for M's trajectory loss at (TH, X, ANGLE);
+// buffer entries of θ must have gradient 0.
+double trajectory_grad_error(const FlowModel& m, const Vec& th, const Mat& x,
+                             const Model::AngleRate& angle, const Vec& g) {
+  auto ws = m.make_workspace();
+  const auto buffer = m.flow().buffer_mask();
+  double err = 0;
+  for (long i = 0; i < th.size(); ++i) {
+    const double fd = buffer[static_cast<std::size_t>(i)] ? 0.0 : stencil([&](double h) {
+      Vec t = th;
+      t[i] += h;
+      return m.trajectory_loss(t, x, angle, *ws, nullptr);
+    });
+    err = std::max(err, std::abs(fd - g[i]));
+  }
+  return err / std::max(1.0, g.cwiseAbs().maxCoeff());
+}
+
+TEST(FlowTraining, ModelTrajectoryLossAndGradient) {
+  // FlowModel::trajectory_loss = ℓ(T⁻¹(x)), its gradient against the stencil (relative 1e-8).
+  const FlowModel m = small_flow_model();
   Rng rng(17, 0);
   const Vec th = random_theta(m.flow(), rng);
   const Mat x = normal_matrix(2 * kN, 11, rng);
@@ -468,28 +491,16 @@ TEST(FlowTraining, ModelTrajectoryLossAndGradient) {
   Mat z(2 * kN, 11);
   m.flow().inverse(th, x, z, c);
   EXPECT_DOUBLE_EQ(l, action_loss(z));
-  const auto buffer = m.flow().buffer_mask();
-  double err = 0;
-  for (long i = 0; i < th.size(); ++i) {
-    const double fd = buffer[static_cast<std::size_t>(i)] ? 0.0 : stencil([&](double h) {
-      Vec t = th;
-      t[i] += h;
-      return m.trajectory_loss(t, x, {}, *ws, nullptr);
-    });
-    err = std::max(err, std::abs(fd - g[i]));
-  }
-  RecordProperty("model_grad_err", sci(err / std::max(1.0, g.cwiseAbs().maxCoeff())));
-  EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-8);
+  const double err = trajectory_grad_error(m, th, x, {}, g);
+  RecordProperty("model_grad_err", sci(err));
+  EXPECT_LT(err, 1e-8);
   EXPECT_THROW(m.sum_squared_error(th, x, x, *ws, nullptr), ConfigError);
 }
 
 TEST(FlowTraining, ModelAngleRateTermAndGradient) {
   // With the angle-rate term, X holds the sampled states and, in a second block, their partners
   // dt later: loss = ℓ(Z) + w·ℓ_c(Z, Z'); its θ-gradient against the stencil (relative 1e-8).
-  const Config cfg = Config::from_string(
-      "[model]\nkind = \"flow\"\nlayers = \"zero_center linear coupling_p\"\nrepeat = 2\n"
-      "hidden = [8]");
-  const FlowModel m(cfg.section("model"), 2 * kN);
+  const FlowModel m = small_flow_model();
   Rng rng(19, 0);
   const Vec th = random_theta(m.flow(), rng);
   const Mat x = normal_matrix(2 * kN, 2 * 6, rng);
@@ -503,18 +514,9 @@ TEST(FlowTraining, ModelAngleRateTermAndGradient) {
   const double want =
       action_loss(z.leftCols(6)) + 0.7 * angle_rate_loss(z.leftCols(6), z.rightCols(6), 0.1);
   EXPECT_NEAR(l, want, 1e-12 * l);
-  const auto buffer = m.flow().buffer_mask();
-  double err = 0;
-  for (long i = 0; i < th.size(); ++i) {
-    const double fd = buffer[static_cast<std::size_t>(i)] ? 0.0 : stencil([&](double h) {
-      Vec t = th;
-      t[i] += h;
-      return m.trajectory_loss(t, x, angle, *ws, nullptr);
-    });
-    err = std::max(err, std::abs(fd - g[i]));
-  }
-  RecordProperty("model_angle_grad_err", sci(err / std::max(1.0, g.cwiseAbs().maxCoeff())));
-  EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-8);
+  const double err = trajectory_grad_error(m, th, x, angle, g);
+  RecordProperty("model_angle_grad_err", sci(err));
+  EXPECT_LT(err, 1e-8);
   EXPECT_THROW(m.trajectory_loss(th, x.leftCols(11), angle, *ws, nullptr), ConfigError);
 }
 
