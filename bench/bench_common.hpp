@@ -4,9 +4,11 @@
 #pragma once
 
 #include <benchmark/benchmark.h>
+#include <omp.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -122,5 +124,48 @@ class BestReporter : public benchmark::ConsoleReporter {
   std::vector<std::string> order_;
   Best best_;
 };
+
+// The machine's GEMM rate that the training-step benchmarks are measured against: THREADS
+// independent 200×200 · 200×750 products at once, one per thread. Counters FLOP (per second) and
+// FLOP_cpu (per CPU second of all threads).
+inline void BM_gemm_per_thread(benchmark::State& state, int threads) {
+  const Eigen::Index m = 200, k = 200, n = 750;
+  std::vector<Eigen::MatrixXd> a, b, c;
+  for (int t = 0; t < threads; ++t) {
+    a.push_back(Eigen::MatrixXd::Random(m, k));
+    b.push_back(Eigen::MatrixXd::Random(k, n));
+    c.push_back(Eigen::MatrixXd(m, n));
+  }
+  const double cpu0 = cpu_seconds();
+  for (auto _ : state) {
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+    for (int t = 0; t < threads; ++t) c[t].noalias() = a[t] * b[t];
+    benchmark::ClobberMemory();
+  }
+  const double cpu = cpu_seconds() - cpu0;
+  const double flops = 2.0 * m * k * n * threads * static_cast<double>(state.iterations());
+  state.counters["FLOP"] = benchmark::Counter(flops, benchmark::Counter::kIsRate);
+  state.counters["FLOP_cpu"] = flops / cpu;
+}
+
+// Registers BM_gemm_per_thread as "gemm/omp:1" and "gemm/omp:2" (print_gemm_fractions reads them).
+inline void register_gemm(const Defaults& configure) {
+  for (int threads : {1, 2})
+    configure(benchmark::RegisterBenchmark(("gemm/omp:" + std::to_string(threads)).c_str(),
+                                           BM_gemm_per_thread, threads),
+              benchmark::kMillisecond);
+}
+
+// main's tail: parses the benchmark flags, runs the registered benchmarks with a BestReporter
+// that ends with DERIVED, and returns the exit code (1 for unrecognised arguments).
+inline int run_benchmarks(int& argc, char** argv,
+                          std::function<void(const Best&, std::FILE*)> derived) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  BestReporter reporter(std::move(derived));
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}
 
 }  // namespace hnn::bench

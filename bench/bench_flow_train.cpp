@@ -64,26 +64,6 @@ double step_flops_per_sample() {
   return kCouplings * (14.0 * w * n + 4.0 * w);
 }
 
-void BM_gemm(benchmark::State& state, int threads) {
-  const Eigen::Index m = 200, k = 200, n = 750;
-  std::vector<Eigen::MatrixXd> a, b, c;
-  for (int t = 0; t < threads; ++t) {
-    a.push_back(Eigen::MatrixXd::Random(m, k));
-    b.push_back(Eigen::MatrixXd::Random(k, n));
-    c.push_back(Eigen::MatrixXd(m, n));
-  }
-  const double cpu0 = hnn::bench::cpu_seconds();
-  for (auto _ : state) {
-#pragma omp parallel for num_threads(threads) schedule(static, 1)
-    for (int t = 0; t < threads; ++t) c[t].noalias() = a[t] * b[t];
-    benchmark::ClobberMemory();
-  }
-  const double cpu = hnn::bench::cpu_seconds() - cpu0;
-  const double flops = 2.0 * m * k * n * threads * static_cast<double>(state.iterations());
-  state.counters["FLOP"] = benchmark::Counter(flops, benchmark::Counter::kIsRate);
-  state.counters["FLOP_cpu"] = flops / cpu;  // per CPU second of all threads
-}
-
 void BM_step(benchmark::State& state, long batch, long traj, int threads) {
   const int saved = omp_get_max_threads();
   omp_set_num_threads(threads);
@@ -144,20 +124,12 @@ void print_fractions(const hnn::bench::Best& best, std::FILE* f) {
 
 int main(int argc, char** argv) {
   const hnn::bench::Defaults configure(argc, argv, kRepetitions, kMinTime);
-  for (int threads : {1, 2})
-    configure(benchmark::RegisterBenchmark(("gemm/omp:" + std::to_string(threads)).c_str(),
-                                           BM_gemm, threads),
-              benchmark::kMillisecond);
+  hnn::bench::register_gemm(configure);
   for (auto [batch, traj] : {std::pair{128L, 2L}, std::pair{4096L, 16L}})
     for (int threads : {1, 2})
       configure(benchmark::RegisterBenchmark(step_name(batch, threads).c_str(), BM_step, batch,
                                              traj, threads),
                 benchmark::kMillisecond);
 
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  hnn::bench::BestReporter reporter(print_fractions);
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return hnn::bench::run_benchmarks(argc, argv, print_fractions);
 }

@@ -263,10 +263,5 @@ int main(int argc, char** argv) {
             benchmark::kMillisecond);
   configure(benchmark::RegisterBenchmark("gemm512", BM_gemm)->Arg(512), benchmark::kMillisecond);
 
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  hnn::bench::BestReporter reporter(print_omp_efficiency);
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return hnn::bench::run_benchmarks(argc, argv, print_omp_efficiency);
 }

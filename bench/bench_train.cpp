@@ -49,24 +49,6 @@ double step_flops_per_sample(const std::vector<int>& n) {
   return f;
 }
 
-void BM_gemm(benchmark::State& state, int threads) {
-  const Eigen::Index m = 200, k = 200, n = 750;
-  std::vector<Eigen::MatrixXd> a, b, c;
-  for (int t = 0; t < threads; ++t) {
-    a.push_back(Eigen::MatrixXd::Random(m, k));
-    b.push_back(Eigen::MatrixXd::Random(k, n));
-    c.push_back(Eigen::MatrixXd(m, n));
-  }
-  for (auto _ : state) {
-#pragma omp parallel for num_threads(threads) schedule(static, 1)
-    for (int t = 0; t < threads; ++t) c[t].noalias() = a[t] * b[t];
-    benchmark::ClobberMemory();
-  }
-  const double flops = 2.0 * m * k * n * threads;
-  state.counters["FLOP"] =
-      benchmark::Counter(flops * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-}
-
 void BM_step(benchmark::State& state, long batch, int threads, long chunk) {
   const int saved = omp_get_max_threads();
   omp_set_num_threads(threads);
@@ -107,10 +89,7 @@ std::string step_name(long batch, int threads, long chunk) {
 
 int main(int argc, char** argv) {
   const hnn::bench::Defaults configure(argc, argv, kRepetitions, kMinTime);
-  for (int threads : {1, 2})
-    configure(benchmark::RegisterBenchmark(("gemm/omp:" + std::to_string(threads)).c_str(),
-                                           BM_gemm, threads),
-              benchmark::kMillisecond);
+  hnn::bench::register_gemm(configure);
   for (long batch : {64L, 750L, 4096L})
     for (int threads : {1, 2})
       for (long chunk : {64L, 128L, 256L}) {
@@ -120,10 +99,5 @@ int main(int argc, char** argv) {
                   benchmark::kMillisecond);
       }
 
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  hnn::bench::BestReporter reporter(hnn::bench::print_gemm_fractions);
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return hnn::bench::run_benchmarks(argc, argv, hnn::bench::print_gemm_fractions);
 }

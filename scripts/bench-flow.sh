@@ -28,31 +28,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
-build=$(cd "${1:-build}" && pwd)
-hnn="$build/hnn"
-for exe in "$hnn" "$build/bench/bench_flow_train"; do
-  [[ -x "$exe" ]] || { echo "bench-flow: $exe not found (build first: scripts/build.sh)" >&2; exit 1; }
-done
-repeats=${REPEATS:-3}
-steps=${STEPS:-20}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-
-echo "# $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $("$hnn" --version | head -n 1)"
-"$build/bench/bench_flow_train" | tee "$tmp/kernel.txt" | sed -n '/BEST OF/,$p'
+bench_init "${1:-build}" bench/bench_flow_train
+bench_kernel bench/bench_flow_train
 
 "$hnn" generate inputs/kepler.toml --set data.n_trajectories=16 --set data.n_test=0 \
   --set data.n_times=1024 -o "$tmp/kepler.h5" > /dev/null
+# The reference stack (width 512) and the action loss alone (no angle-rate term).
 args=(train inputs/train_kepler.toml --set data.path="$tmp/kepler.h5" --set 'model.hidden=[512]'
-      --set train.steps="$steps" --set train.batch=16 --set train.times=256
+      --set train.angle_weight=0 --set train.steps="$steps" --set train.batch=16 --set train.times=256
       --set train.log_every="$steps" --set checkpoint.every=0
       --set output.path="$tmp/model.h5" --overwrite)
-run() {
-  local log="$tmp/log"
-  launch "$1" "$log" "$hnn" "${args[@]}"
-  awk -v n="$steps" '$1 ~ /^(batch|gradient|allreduce|optimizer)$/ { s += $2 } END { print n / s }' "$log"
-}
+run() { train_rate "$1"; }
 best_of_configs "$repeats" train_steps steps/s
 
 # CPU seconds of one run of CONFIG with N steps (user + system of hnn and, under mpirun, its ranks).

@@ -21,17 +21,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
-build=$(cd "${1:-build}" && pwd)
-hnn="$build/hnn"
-[[ -x "$hnn" ]] || { echo "bench-generate: $hnn not found (build first: ninja -C build)" >&2; exit 1; }
+bench_init "${1:-build}"
 n_traj=${N_TRAJ:-200000}
-repeats=${REPEATS:-3}
 input=${INPUT:-inputs/pendulum.toml}
 read -r -a extra <<< "${EXTRA:-}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 args=(generate "$input" --set data.n_trajectories="$n_traj" --set data.noise_std=0
       -o "$tmp/out.h5" --overwrite "${extra[@]}")
 

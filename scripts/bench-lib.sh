@@ -1,4 +1,32 @@
-# Shared by the app-level benchmark scripts (source it). The caller defines
+# Shared by the app-level benchmark scripts (source it).
+#
+# bench_init BUILD_DIR [EXE...]: the scripts' common start. Sets build (absolute path), hnn
+# (build/hnn), repeats ($REPEATS, 3), steps ($STEPS, 20) and tmp (a temporary directory removed
+# on exit); allows mpirun as root; exits with one line when hnn or an EXE (a path under the build
+# directory) is not built.
+bench_init() {
+  build=$(cd "$1" && pwd)
+  shift
+  hnn="$build/hnn"
+  local exe
+  for exe in "$hnn" "${@/#/$build/}"; do
+    [[ -x "$exe" ]] || { echo "$(basename "$0"): $exe not found (build first: scripts/build.sh)" >&2; exit 1; }
+  done
+  repeats=${REPEATS:-3}
+  steps=${STEPS:-20}
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+}
+
+# bench_kernel EXE: prints the machine line, runs the Google Benchmark executable build/EXE (its
+# whole output kept in $tmp/kernel.txt) and prints its BEST OF summary.
+bench_kernel() {
+  echo "# $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $("$hnn" --version | head -n 1)"
+  "$build/$1" | tee "$tmp/kernel.txt" | sed -n '/BEST OF/,$p'
+}
+
+# The caller defines
 #   run CONFIG    one timed run of configuration CONFIG (t1r1: 1 thread x 1 rank, t2r1: 2 threads
 #                 x 1 rank, t1r2: 1 thread x 2 ranks); prints its rate
 # (usually with launch, below) and calls
@@ -32,4 +60,13 @@ launch() {
     t2r1) OMP_NUM_THREADS=2 "$@" > "$log" 2>&1 ;;
     t1r2) mpirun -np 2 --oversubscribe -x OMP_NUM_THREADS=1 "$@" > "$log" 2>&1 ;;
   esac || { echo "$(basename "$0"): $config failed:" >&2; cat "$log" >&2; exit 1; }
+}
+
+# train_rate CONFIG: one run of `hnn ${args[@]}` (an hnn train command line) as CONFIG; prints
+# its steps/s from the phase table: $steps / (batch + gradient + allreduce + optimizer seconds),
+# so start-up, data reading and output do not count.
+train_rate() {
+  local log="$tmp/log"
+  launch "$1" "$log" "$hnn" "${args[@]}"
+  awk -v n="$steps" '$1 ~ /^(batch|gradient|allreduce|optimizer)$/ { s += $2 } END { print n / s }' "$log"
 }

@@ -22,19 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
-build=$(cd "${1:-build}" && pwd)
-hnn="$build/hnn"
-for exe in "$hnn" "$build/bench/bench_train"; do
-  [[ -x "$exe" ]] || { echo "bench-train: $exe not found (build first: scripts/build.sh)" >&2; exit 1; }
-done
-repeats=${REPEATS:-3}
-steps=${STEPS:-20}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-
-echo "# $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $("$hnn" --version | head -n 1)"
-"$build/bench/bench_train" | tee "$tmp/kernel.txt" | sed -n '/BEST OF/,$p'
+bench_init "${1:-build}" bench/bench_train
+bench_kernel bench/bench_train
 
 if [[ -z "${NO_TORCH:-}" ]]; then
   /usr/bin/python3 scripts/bench_torch_step.py --batch 750 --threads 1 2 | tee "$tmp/torch.txt"
@@ -51,9 +40,5 @@ fi
 args=(train inputs/train_spring.toml --set data.path="$tmp/spring.h5" --set train.steps="$steps"
       --set train.batch=4096 --set train.log_every="$steps" --set checkpoint.every=0
       --set output.path="$tmp/model.h5" --overwrite)
-run() {
-  local log="$tmp/log"
-  launch "$1" "$log" "$hnn" "${args[@]}"
-  awk -v n="$steps" '$1 ~ /^(batch|gradient|allreduce|optimizer)$/ { s += $2 } END { print n / s }' "$log"
-}
+run() { train_rate "$1"; }
 best_of_configs "$repeats" train_steps steps/s
