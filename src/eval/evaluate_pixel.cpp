@@ -35,6 +35,28 @@ Mat pairs_of(const Mat& F) {
   return x;
 }
 
+// The monomials of degree <= `degree` in the rows of Z (constant first, then by degree), one
+// row each: the features of the fitted latent -> state map (degree 1: the affine map).
+Mat monomials(const Mat& Z, int degree) {
+  std::vector<Vec> rows{Vec::Ones(Z.cols())};
+  std::vector<std::vector<long>> powers{{}};  // the factor indices of each row, non-decreasing
+  for (int deg = 1; deg <= degree; ++deg) {
+    const std::size_t begin = rows.size();
+    for (std::size_t r = 0; r < begin; ++r) {
+      if (static_cast<int>(powers[r].size()) != deg - 1) continue;
+      const long from = powers[r].empty() ? 0 : powers[r].back();
+      for (long j = from; j < Z.rows(); ++j) {
+        rows.push_back(rows[r].cwiseProduct(Z.row(j).transpose()));
+        powers.push_back(powers[r]);
+        powers.back().push_back(j);
+      }
+    }
+  }
+  Mat F(static_cast<long>(rows.size()), Z.cols());
+  for (std::size_t r = 0; r < rows.size(); ++r) F.row(static_cast<long>(r)) = rows[r].transpose();
+  return F;
+}
+
 }  // namespace
 
 EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::string& data_default,
@@ -54,6 +76,9 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
   ev.require(n <= n_test, "n_rollouts", "must be <= the number of test trajectories");
   Dopri5Options dopri;
   dopri.rtol = dopri.atol = ev.get_positive("rtol", 1e-9);
+  const long degree = ev.get_int("fit_degree", 1);
+  ev.require(degree >= 1 && degree <= 4, "fit_degree", "must be 1 (affine), 2, 3 or 4");
+  const double escale = ev.get_positive("energy_scale", 1.0);
   cfg.check_all_used();
   const std::string resolved = cfg.resolved_text();
   if (std::filesystem::exists(req.output) && !req.overwrite)
@@ -69,7 +94,8 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
   sum.n_rollouts = n;
   sum.n_times = T;
   sum.integrator = "dopri5 on the latent field";
-  sum.energy = "true H through the fitted latent -> state map";
+  sum.energy = escale == 1.0 ? "true H through the fitted latent -> state map"
+                             : "energy_scale x true H through the fitted latent -> state map";
 
   // Test loss and its terms, per triple.
   {
@@ -102,23 +128,23 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
     sum.metrics.push_back({"test_dynamics", total.dynamics / c, false, 0});
   }
 
-  // Fitted affine map latent → state on the training encodings.
+  // Fitted map latent → state (polynomial of degree `degree`) on the training encodings.
   Mat A;
   {
     Mat F, X, dxdt;
     read_frames(info, info.train, F);
     read_samples(info, info.train, X, dxdt);
     const long nt = static_cast<long>(info.train.size());
-    Mat Z1(d + 1, nt * T), Y(d, nt * T);
+    Mat Z(d, nt * T), Y(d, nt * T);
     for (long i = 0; i < nt; ++i) {
       Mat z;
       model.encode(th, pairs_of(F.middleCols(i * info.n_time, info.n_time)), *ws, z);
-      Z1.block(0, i * T, d, T) = z;
+      Z.middleCols(i * T, T) = z;
       Y.middleCols(i * T, T) = X.middleCols(i * info.n_time, T);
     }
-    Z1.row(d).setOnes();
-    A = Z1.transpose().colPivHouseholderQr().solve(Y.transpose()).transpose();  // d × (d+1)
-    const Mat res = A * Z1 - Y;
+    const Mat Phi = monomials(Z, static_cast<int>(degree));
+    A = Phi.transpose().colPivHouseholderQr().solve(Y.transpose()).transpose();  // d × features
+    const Mat res = A * Phi - Y;
     const double cnt = static_cast<double>(res.cols());
     sum.metrics.push_back({"fit_rmse_q", std::sqrt(res.row(0).squaredNorm() / cnt), false, 0});
     sum.metrics.push_back({"fit_rmse_p", std::sqrt(res.row(d / 2).squaredNorm() / cnt), false, 0});
@@ -150,13 +176,13 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
     frames_learned.middleCols(i * T, T) = xh.topRows(P);
     frames_true.middleCols(i * T, T) = F.middleCols(i * info.n_time, T);
     Xtrue.middleCols(i * T, T) = X.middleCols(i * info.n_time, T);
-    const Mat xf = A.leftCols(d) * z + A.col(d).replicate(1, T);
+    const Mat xf = A * monomials(z, static_cast<int>(degree));
     Xfit.middleCols(i * T, T) = xf;
     for (long k = 0; k < T; ++k) {
-      const double e = sys->energy(xf.col(k)) - sys->energy(Xtrue.col(i * T + k));
+      const double e = escale * (sys->energy(xf.col(k)) - sys->energy(Xtrue.col(i * T + k)));
       e_mse += e * e;
     }
-    e_drift += std::abs(sys->energy(xf.col(T - 1)) - sys->energy(xf.col(0)));
+    e_drift += escale * std::abs(sys->energy(xf.col(T - 1)) - sys->energy(xf.col(0)));
     if (model.has_energy()) {
       Mat h(1, T), g(d, T);
       model.energy_and_gradient(th, z, *ws, h, g);
@@ -186,7 +212,7 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
   write_matrix(f, "/rollouts/z", Z, {hn, hT2, hd});
   write_matrix(f, "/rollouts/x_true", Xtrue, {hn, hT2, hd});
   write_matrix(f, "/rollouts/x_fit", Xfit, {hn, hT2, hd});
-  write_matrix(f, "/fit/A", Mat(A.transpose()), {hd, hd + 1});
+  write_matrix(f, "/fit/A", Mat(A.transpose()), {hd, static_cast<hsize_t>(A.cols())});
   write_evaluation_common(f, sum.metrics, prov, resolved,
                           req.input.empty() ? cfg.source() : req.input, "hnn-pixel-evaluation",
                           model.kind(), req.model, data);

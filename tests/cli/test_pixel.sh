@@ -66,6 +66,28 @@ for kind in ("pixel_hnn", "pixel_baseline"):
         # (measured 2.2e-9 relative to the spread of H over the initial latents).
         assert m["latent_energy_drift"] < 1e-6, m["latent_energy_drift"]
 PY
+# The fitted latent -> state map: a quadratic fit nests the affine one, so its training RMS error
+# cannot be larger (up to round-off); energy_scale multiplies every energy, so the energy MSE
+# scales by its square (exactly, up to round-off).
+OMP_NUM_THREADS=2 "$HNN" evaluate pixel_hnn.h5 --set evaluate.fit_degree=2 -o ev_deg2.h5 >/dev/null ||
+  fail "evaluate fit_degree=2"
+OMP_NUM_THREADS=2 "$HNN" evaluate pixel_hnn.h5 --set evaluate.energy_scale=0.5 -o ev_half.h5 >/dev/null ||
+  fail "evaluate energy_scale=0.5"
+$PY - <<'PY' && pass "fit_degree nests, energy_scale scales" || fail "fit_degree / energy_scale"
+import h5py
+m1, m2, mh = (h5py.File(p, "r") for p in ("ev_pixel_hnn.h5", "ev_deg2.h5", "ev_half.h5"))
+a1, a2, ah = (dict(f["metrics"].attrs) for f in (m1, m2, mh))
+print({k: (float(a1[k]), float(a2[k]), float(ah[k])) for k in ("fit_rmse_q", "fit_rmse_p", "energy_mse")})
+assert m1["fit/A"].shape == (2, 3) and m2["fit/A"].shape == (2, 6), (m1["fit/A"].shape, m2["fit/A"].shape)
+for k in ("fit_rmse_q", "fit_rmse_p"):
+    assert a2[k] <= a1[k] * (1 + 1e-12), (k, a1[k], a2[k])
+assert abs(ah["energy_mse"] - 0.25 * a1["energy_mse"]) <= 1e-12 * a1["energy_mse"], (ah["energy_mse"], a1["energy_mse"])
+assert abs(ah["energy_drift_fit"] - 0.5 * a1["energy_drift_fit"]) <= 1e-12 * a1["energy_drift_fit"]
+PY
+expect_error "fit_degree out of range" "fit_degree" "$HNN" evaluate pixel_hnn.h5 --set evaluate.fit_degree=0 -o bad.h5
+expect_error "energy_scale not positive" "energy_scale" "$HNN" evaluate pixel_hnn.h5 --set evaluate.energy_scale=-1 -o bad.h5
+[ ! -e bad.h5 ] && pass "no output after bad keys" || fail "bad.h5 left behind"
+
 # Data parallel: 2 MPI ranks hold disjoint shards of the triples and allreduce their gradient
 # sums; after 20 steps θ equals the 1-rank run's up to the reordered sums (measured max relative
 # difference 1.2e-15; bound 1e-9, against changes of ~3e-3 per step at lr 3e-3).
