@@ -50,16 +50,19 @@ best_of_configs() {
   done
 }
 
-# launch CONFIG LOG CMD...: runs CMD as configuration CONFIG (t1r1, t2r1, t1r2), output to LOG;
-# on failure prints "SCRIPT: CONFIG failed:" and the log to stderr and exits 1.
+# launch CONFIG LOG CMD...: runs CMD as configuration CONFIG = tTrR (T OpenMP threads on each of
+# R MPI ranks; t1r1, t2r1, t1r2, t1r16, ...), output to LOG; on failure prints "SCRIPT: CONFIG
+# failed:" and the log to stderr and exits 1.
 launch() {
   local config=$1 log=$2
   shift 2
-  case "$config" in
-    t1r1) OMP_NUM_THREADS=1 "$@" > "$log" 2>&1 ;;
-    t2r1) OMP_NUM_THREADS=2 "$@" > "$log" 2>&1 ;;
-    t1r2) mpirun -np 2 --oversubscribe -x OMP_NUM_THREADS=1 "$@" > "$log" 2>&1 ;;
-  esac || { echo "$(basename "$0"): $config failed:" >&2; cat "$log" >&2; exit 1; }
+  [[ $config =~ ^t([0-9]+)r([0-9]+)$ ]] || { echo "$(basename "$0"): bad configuration $config" >&2; exit 1; }
+  local t=${BASH_REMATCH[1]} r=${BASH_REMATCH[2]}
+  if ((r == 1)); then
+    OMP_NUM_THREADS=$t "$@" > "$log" 2>&1
+  else
+    mpirun -np "$r" --oversubscribe -x OMP_NUM_THREADS="$t" "$@" > "$log" 2>&1
+  fi || { echo "$(basename "$0"): $config failed:" >&2; cat "$log" >&2; exit 1; }
 }
 
 # train_rate CONFIG: one run of `hnn ${args[@]}` (an hnn train command line) as CONFIG; prints
