@@ -31,13 +31,7 @@ source scripts/bench-lib.sh
 bench_init "${1:-build}" bench/bench_flow_train
 bench_kernel bench/bench_flow_train
 
-"$hnn" generate inputs/kepler.toml --set data.n_trajectories=16 --set data.n_test=0 \
-  --set data.n_times=1024 -o "$tmp/kepler.h5" > /dev/null
-# The reference stack (width 512) and the action loss alone (no angle-rate term).
-args=(train inputs/train_kepler.toml --set data.path="$tmp/kepler.h5" --set 'model.hidden=[512]'
-      --set train.angle_weight=0 --set train.steps="$steps" --set train.batch=16 --set train.times=256
-      --set train.log_every="$steps" --set checkpoint.every=0
-      --set output.path="$tmp/model.h5" --overwrite)
+reference_train_args flow
 run() { train_rate "$1"; }
 best_of_configs "$repeats" train_steps steps/s
 

@@ -73,3 +73,25 @@ train_rate() {
   launch "$1" "$log" "$hnn" "${args[@]}"
   awk -v n="$steps" '$1 ~ /^(batch|gradient|allreduce|optimizer)$/ { s += $2 } END { print n / s }' "$log"
 }
+
+# reference_train_args MODEL: writes the reference problem's data set to $tmp and sets args to
+# its `hnn train` command line ($steps steps, no checkpoints, output in $tmp):
+#   hnn   the reference HNN 2 -> 200 -> 200 -> 1 (inputs/train_spring.toml) on a spring set of
+#         11 250 training samples, global batch 4096;
+#   flow  the reference flow stack (inputs/train_kepler.toml, F of width 512, n = 3) with the
+#         action loss alone (no angle-rate term), global batch 16 trajectories x 256 times.
+reference_train_args() {
+  local common=(--set train.steps="$steps" --set train.log_every="$steps" --set checkpoint.every=0
+                --set output.path="$tmp/model.h5" --overwrite)
+  case $1 in
+    hnn)
+      "$hnn" generate inputs/spring.toml --set data.n_trajectories=400 -o "$tmp/spring.h5" > /dev/null
+      args=(train inputs/train_spring.toml --set data.path="$tmp/spring.h5" --set train.batch=4096
+            "${common[@]}") ;;
+    flow)
+      "$hnn" generate inputs/kepler.toml --set data.n_trajectories=16 --set data.n_test=0 \
+        --set data.n_times=1024 -o "$tmp/kepler.h5" > /dev/null
+      args=(train inputs/train_kepler.toml --set data.path="$tmp/kepler.h5" --set 'model.hidden=[512]'
+            --set train.angle_weight=0 --set train.batch=16 --set train.times=256 "${common[@]}") ;;
+  esac
+}

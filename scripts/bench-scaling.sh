@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Strong scaling of `hnn train` over MPI ranks and over OpenMP threads, up to all cores of the
-# machine: the reference HNN (spring, 2 -> 200 -> 200 -> 1, global batch 4096 samples) and the
-# reference flow stack (4 blocks of [zero_center, linear, coupling_p], F of width 512, global
-# batch 16 trajectories x 256 times), the same global problem in every configuration.
+# machine: the reference HNN and the reference flow stack (reference_train_args in
+# bench-lib.sh), the same global problem in every configuration.
 #
 # Usage: scripts/bench-scaling.sh [BUILD_DIR [MAX_CORES]]   (default build/, nproc)
 # Environment: REPEATS (3; the best rate of the interleaved repeats is kept), STEPS (20).
@@ -42,16 +41,7 @@ scale() {  # scale MODEL: the configurations, REPEATS times interleaved, with th
   done
 }
 
-"$hnn" generate inputs/spring.toml --set data.n_trajectories=400 -o "$tmp/spring.h5" > /dev/null
-args=(train inputs/train_spring.toml --set data.path="$tmp/spring.h5" --set train.steps="$steps"
-      --set train.batch=4096 --set train.log_every="$steps" --set checkpoint.every=0
-      --set output.path="$tmp/model.h5" --overwrite)
+reference_train_args hnn
 scale hnn
-
-"$hnn" generate inputs/kepler.toml --set data.n_trajectories=16 --set data.n_test=0 \
-  --set data.n_times=1024 -o "$tmp/kepler.h5" > /dev/null
-args=(train inputs/train_kepler.toml --set data.path="$tmp/kepler.h5" --set 'model.hidden=[512]'
-      --set train.angle_weight=0 --set train.steps="$steps" --set train.batch=16 --set train.times=256
-      --set train.log_every="$steps" --set checkpoint.every=0
-      --set output.path="$tmp/model.h5" --overwrite)
+reference_train_args flow
 scale flow

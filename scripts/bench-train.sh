@@ -36,9 +36,6 @@ if [[ -z "${NO_TORCH:-}" ]]; then
   done
 fi
 
-"$hnn" generate inputs/spring.toml --set data.n_trajectories=400 -o "$tmp/spring.h5" > /dev/null
-args=(train inputs/train_spring.toml --set data.path="$tmp/spring.h5" --set train.steps="$steps"
-      --set train.batch=4096 --set train.log_every="$steps" --set checkpoint.every=0
-      --set output.path="$tmp/model.h5" --overwrite)
+reference_train_args hnn
 run() { train_rate "$1"; }
 best_of_configs "$repeats" train_steps steps/s
