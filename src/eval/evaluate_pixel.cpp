@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "data/trajectory_reader.hpp"
+#include "eval/metrics.hpp"
 #include "eval/output.hpp"
 #include "integrators/dopri5.hpp"
 #include "io/atomic_file.hpp"
@@ -161,7 +162,8 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
   for (long k = 0; k < T; ++k) times[static_cast<std::size_t>(k)] = static_cast<double>(k);
   LearnedField field(model, th);
   Dopri5 integ(dopri);
-  double e_mse = 0, e_drift = 0;
+  Mat e_fit(n, T), e_true(n, T);  // energy_scale × H through the fitted map, and the truth
+  double e_drift = 0;
   std::vector<double> h0, hT;
   for (long i = 0; i < n; ++i) {
     const Mat pairs = pairs_of(F.middleCols(i * info.n_time, info.n_time));
@@ -179,10 +181,10 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
     const Mat xf = A * monomials(z, static_cast<int>(degree));
     Xfit.middleCols(i * T, T) = xf;
     for (long k = 0; k < T; ++k) {
-      const double e = escale * (sys->energy(xf.col(k)) - sys->energy(Xtrue.col(i * T + k)));
-      e_mse += e * e;
+      e_fit(i, k) = escale * sys->energy(xf.col(k));
+      e_true(i, k) = escale * sys->energy(Xtrue.col(i * T + k));
     }
-    e_drift += escale * std::abs(sys->energy(xf.col(T - 1)) - sys->energy(xf.col(0)));
+    e_drift += std::abs(e_fit(i, T - 1) - e_fit(i, 0));
     if (model.has_energy()) {
       Mat h(1, T), g(d, T);
       model.energy_and_gradient(th, z, *ws, h, g);
@@ -193,7 +195,8 @@ EvaluateSummary evaluate_pixel(const LoadedModel& m, Config& cfg, const std::str
   const double nT = static_cast<double>(n * T);
   sum.metrics.push_back({"pixel_mse_autoencoder", (frames_ae - frames_true).squaredNorm() / (nT * P), false, 0});
   sum.metrics.push_back({"pixel_mse_rollout", (frames_learned - frames_true).squaredNorm() / (nT * P), false, 0});
-  sum.metrics.push_back({"energy_mse", e_mse / nT, false, 0});
+  const MeanPm em = energy_mse(e_fit, e_true);
+  sum.metrics.push_back({"energy_mse", em.mean, true, em.pm});
   sum.metrics.push_back({"energy_drift_fit", e_drift / static_cast<double>(n), false, 0});
   if (model.has_energy()) {
     double mean = 0, var = 0, drift = 0;

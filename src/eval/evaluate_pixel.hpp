@@ -23,7 +23,8 @@
 //   pixel_mse_rollout   the same for the rolled-out latents dec(z_k)_1
 //   fit_rmse_q, fit_rmse_p  RMS error of the fitted map on the training encodings
 //   energy_mse          mean over rollouts and times of (E(A φ(z_k)) − E(x_k))², E = energy_scale
-//                       × the data's true H (the energy of the rollout through the fitted map)
+//                       × the data's true H (the energy of the rollout through the fitted map);
+//                       energy_mse_pm its "±" as the reference's (eval/metrics.hpp)
 //   energy_drift_fit    mean over rollouts of |E(A φ(z_{T−1})) − E(A φ(z_0))|
 //   latent_energy_drift pixel_hnn only: mean over rollouts of |H_θ(z_{T−1}) − H_θ(z_0)| /
 //                       (std of H_θ over the z_0) — conserved up to the integrator's tolerance

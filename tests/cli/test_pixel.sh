@@ -83,6 +83,7 @@ for k in ("fit_rmse_q", "fit_rmse_p"):
     assert a2[k] <= a1[k] * (1 + 1e-12), (k, a1[k], a2[k])
 assert abs(ah["energy_mse"] - 0.25 * a1["energy_mse"]) <= 1e-12 * a1["energy_mse"], (ah["energy_mse"], a1["energy_mse"])
 assert abs(ah["energy_drift_fit"] - 0.5 * a1["energy_drift_fit"]) <= 1e-12 * a1["energy_drift_fit"]
+assert 0 < a1["energy_mse_pm"] and abs(ah["energy_mse_pm"] - 0.25 * a1["energy_mse_pm"]) <= 1e-12 * a1["energy_mse_pm"]
 PY
 expect_error "fit_degree out of range" "fit_degree" "$HNN" evaluate pixel_hnn.h5 --set evaluate.fit_degree=0 -o bad.h5
 expect_error "energy_scale not positive" "energy_scale" "$HNN" evaluate pixel_hnn.h5 --set evaluate.energy_scale=-1 -o bad.h5
