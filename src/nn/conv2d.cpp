@@ -1,5 +1,6 @@
 #include "nn/conv2d.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -22,40 +23,67 @@ void Conv2d::init_params(Rng& rng, double* theta) const {
   for (long i = nw; i < n_params(); ++i) theta[i] = 0.0;
 }
 
+namespace {
+
+// The output indices k ∈ [0, n_out) whose input index k·stride + off lies in [0, n_in).
+struct Span {
+  int begin, end;
+};
+Span inside(int off, int n_out, int n_in, int stride) {
+  const int b = off >= 0 ? 0 : (-off + stride - 1) / stride;
+  const int e = off >= n_in ? 0 : std::min(n_out, (n_in - 1 - off) / stride + 1);
+  return {b, std::max(b, e)};
+}
+
+}  // namespace
+
+// Column (c, u, v) of P, output row i: the input row yy = i·stride + u − pad, columns j ∈ cols
+// read x[c, yy, j·stride + v − pad]; the rest of the row (outside the image) is zero.
 void Conv2d::im2col(const double* x, Mat& P) const {
   const int K = s_.kernel, Ho = s_.out_height(), Wo = s_.out_width(), H = s_.height, W = s_.width;
+  const int st = s_.stride;
   P.resize(static_cast<long>(Ho) * Wo, static_cast<long>(s_.in_channels) * K * K);
   for (int c = 0; c < s_.in_channels; ++c)
-    for (int u = 0; u < K; ++u)
+    for (int u = 0; u < K; ++u) {
+      const Span rows = inside(u - s_.pad, Ho, H, st);
       for (int v = 0; v < K; ++v) {
+        const Span cols = inside(v - s_.pad, Wo, W, st);
         double* col = P.col((static_cast<long>(c) * K + u) * K + v).data();
-        for (int i = 0; i < Ho; ++i) {
-          const int yy = i * s_.stride + u - s_.pad;
-          for (int j = 0; j < Wo; ++j) {
-            const int xx = j * s_.stride + v - s_.pad;
-            col[i * Wo + j] = (yy >= 0 && yy < H && xx >= 0 && xx < W)
-                                  ? x[(static_cast<long>(c) * H + yy) * W + xx]
-                                  : 0.0;
-          }
+        std::fill(col, col + static_cast<long>(rows.begin) * Wo, 0.0);
+        for (int i = rows.begin; i < rows.end; ++i) {
+          double* out = col + static_cast<long>(i) * Wo;
+          const double* in = x + (static_cast<long>(c) * H + i * st + u - s_.pad) * W + v - s_.pad;
+          std::fill(out, out + cols.begin, 0.0);
+          if (st == 1)
+            std::copy(in + cols.begin, in + cols.end, out + cols.begin);
+          else
+            for (int j = cols.begin; j < cols.end; ++j) out[j] = in[j * st];
+          std::fill(out + cols.end, out + Wo, 0.0);
         }
+        std::fill(col + static_cast<long>(rows.end) * Wo, col + static_cast<long>(Ho) * Wo, 0.0);
       }
+    }
 }
 
 void Conv2d::col2im(const Mat& P, double* dx) const {
   const int K = s_.kernel, Ho = s_.out_height(), Wo = s_.out_width(), H = s_.height, W = s_.width;
+  const int st = s_.stride;
   for (int c = 0; c < s_.in_channels; ++c)
-    for (int u = 0; u < K; ++u)
+    for (int u = 0; u < K; ++u) {
+      const Span rows = inside(u - s_.pad, Ho, H, st);
       for (int v = 0; v < K; ++v) {
+        const Span cols = inside(v - s_.pad, Wo, W, st);
         const double* col = P.col((static_cast<long>(c) * K + u) * K + v).data();
-        for (int i = 0; i < Ho; ++i) {
-          const int yy = i * s_.stride + u - s_.pad;
-          if (yy < 0 || yy >= H) continue;
-          for (int j = 0; j < Wo; ++j) {
-            const int xx = j * s_.stride + v - s_.pad;
-            if (xx >= 0 && xx < W) dx[(static_cast<long>(c) * H + yy) * W + xx] += col[i * Wo + j];
-          }
+        for (int i = rows.begin; i < rows.end; ++i) {
+          const double* g = col + static_cast<long>(i) * Wo;
+          double* d = dx + (static_cast<long>(c) * H + i * st + u - s_.pad) * W + v - s_.pad;
+          if (st == 1)
+            for (int j = cols.begin; j < cols.end; ++j) d[j] += g[j];
+          else
+            for (int j = cols.begin; j < cols.end; ++j) d[j * st] += g[j];
         }
       }
+    }
 }
 
 void Conv2d::forward(const double* theta, const Mat& x, Mat& y) const {
