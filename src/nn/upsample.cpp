@@ -23,10 +23,11 @@ void Upsample::forward(const Mat& x, Mat& y) const {
     const double* xi = x.col(n).data();
     double* yo = y.col(n).data();
     for (int c = 0; c < s_.channels; ++c)
-      for (int i = 0; i < H * f; ++i) {
+      for (int i = 0; i < H * f; ++i) {  // output row i repeats input row i / f
         const double* row = xi + (static_cast<long>(c) * H + i / f) * W;
         double* out = yo + (static_cast<long>(c) * H * f + i) * Wo;
-        for (int j = 0; j < Wo; ++j) out[j] = row[j / f];
+        for (int j = 0; j < W; ++j)
+          for (int k = 0; k < f; ++k) out[j * f + k] = row[j];
       }
   }
 }
@@ -40,7 +41,8 @@ void Upsample::backward(const Mat& dy, Mat& dx) const {
       for (int i = 0; i < H * f; ++i) {
         double* row = d + (static_cast<long>(c) * H + i / f) * W;
         const double* in = g + (static_cast<long>(c) * H * f + i) * Wo;
-        for (int j = 0; j < Wo; ++j) row[j / f] += in[j];
+        for (int j = 0; j < W; ++j)  // the order of the sums as one pass over in[] would add
+          for (int k = 0; k < f; ++k) row[j] += in[j * f + k];
       }
   }
 }
