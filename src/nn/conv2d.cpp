@@ -86,6 +86,27 @@ void Conv2d::col2im(const Mat& P, double* dx) const {
     }
 }
 
+void Conv2d::add_outer_col2im(const double* g, const double* w, double* dx) const {
+  const int K = s_.kernel, Ho = s_.out_height(), Wo = s_.out_width(), H = s_.height, W = s_.width;
+  const int st = s_.stride;
+  for (int c = 0; c < s_.in_channels; ++c)
+    for (int u = 0; u < K; ++u) {
+      const Span rows = inside(u - s_.pad, Ho, H, st);
+      for (int v = 0; v < K; ++v) {
+        const Span cols = inside(v - s_.pad, Wo, W, st);
+        const double a = w[(static_cast<long>(c) * K + u) * K + v];
+        for (int i = rows.begin; i < rows.end; ++i) {
+          const double* gr = g + static_cast<long>(i) * Wo;
+          double* d = dx + (static_cast<long>(c) * H + i * st + u - s_.pad) * W + v - s_.pad;
+          if (st == 1)
+            for (int j = cols.begin; j < cols.end; ++j) d[j] += gr[j] * a;
+          else
+            for (int j = cols.begin; j < cols.end; ++j) d[j * st] += gr[j] * a;
+        }
+      }
+    }
+}
+
 void Conv2d::forward(const double* theta, const Mat& x, Mat& y) const {
   const long ckk = static_cast<long>(s_.in_channels) * s_.kernel * s_.kernel;
   const long hw = static_cast<long>(s_.out_height()) * s_.out_width();
@@ -114,7 +135,10 @@ void Conv2d::backward(const double* theta, const Mat& x, const Mat& dy, double* 
     const Eigen::Map<const Mat> dY(dy.col(n).data(), hw, s_.out_channels);
     dW.noalias() += dY.transpose() * P;
     db += dY.colwise().sum().transpose();
-    if (dx) {
+    if (!dx) continue;
+    if (s_.out_channels == 1) {  // dP = dY W is an outer product: add it without storing it
+      add_outer_col2im(dy.col(n).data(), theta, dx->col(n).data());
+    } else {
       dP.noalias() = dY * Wt;
       col2im(dP, dx->col(n).data());
     }

@@ -48,6 +48,10 @@ class Conv2d {
   void col2im(const Mat& dpatches, double* dx) const;
 
  private:
+  // col2im(g wᵀ) for one output channel (g: H'W' values, w: the C·K·K weights), without the
+  // product: the same terms added in the same order.
+  void add_outer_col2im(const double* g, const double* w, double* dx) const;
+
   Conv2dShape s_;
 };
 
