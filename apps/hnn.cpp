@@ -149,7 +149,9 @@ int main(int argc, char** argv) {
                  "flow model (kind = \"flow\"): data, split (test | train), and the metrics are "
                  "the action-angle checks of src/eval/evaluate_flow.hpp. For a pixel model "
                  "(kind = \"pixel_hnn\" | \"pixel_baseline\"): data, n_rollouts (all test "
-                 "trajectories), rtol (1e-9), fit_degree (1, affine; up to 4), energy_scale (1; 0.125 = the reference's pendulum units); decoded latent rollouts (src/eval/evaluate_pixel.hpp). "
+                 "trajectories), rtol (1e-9), fit_degree (1, affine; up to 4), energy_scale (1; "
+                 "0.125 = the reference's pendulum units); decoded latent rollouts "
+                 "(src/eval/evaluate_pixel.hpp). "
                  "For an HGN (kind = \"hgn\"): data, split (test | train), n_rollouts (the whole "
                  "split), n_pictures (4); per-frame pixel MSE, baselines, learned H along the "
                  "latent rollouts (src/eval/evaluate_hgn.hpp)")
