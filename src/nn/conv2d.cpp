@@ -23,19 +23,27 @@ void Conv2d::init_params(Rng& rng, double* theta) const {
   for (long i = nw; i < n_params(); ++i) theta[i] = 0.0;
 }
 
-namespace {
-
-// The output indices k ∈ [0, n_out) whose input index k·stride + off lies in [0, n_in).
-struct Span {
-  int begin, end;
-};
-Span inside(int off, int n_out, int n_in, int stride) {
+Conv2d::Span Conv2d::inside(int off, int n_out, int n_in, int stride) {
   const int b = off >= 0 ? 0 : (-off + stride - 1) / stride;
   const int e = off >= n_in ? 0 : std::min(n_out, (n_in - 1 - off) / stride + 1);
   return {b, std::max(b, e)};
 }
 
-}  // namespace
+template <class Op>
+void Conv2d::for_each_row(Op&& op) const {
+  const int K = s_.kernel, Ho = s_.out_height(), Wo = s_.out_width(), H = s_.height, W = s_.width;
+  const int st = s_.stride;
+  for (int c = 0; c < s_.in_channels; ++c)
+    for (int u = 0; u < K; ++u) {
+      const Span rows = inside(u - s_.pad, Ho, H, st);
+      for (int v = 0; v < K; ++v) {
+        const Span cols = inside(v - s_.pad, Wo, W, st);
+        const long k = (static_cast<long>(c) * K + u) * K + v;
+        for (int i = rows.begin; i < rows.end; ++i)
+          op(k, i, (static_cast<long>(c) * H + i * st + u - s_.pad) * W + v - s_.pad, cols);
+      }
+    }
+}
 
 // Column (c, u, v) of P, output row i: the input row yy = i·stride + u − pad, columns j ∈ cols
 // read x[c, yy, j·stride + v − pad]; the rest of the row (outside the image) is zero.
@@ -66,45 +74,28 @@ void Conv2d::im2col(const double* x, Mat& P) const {
 }
 
 void Conv2d::col2im(const Mat& P, double* dx) const {
-  const int K = s_.kernel, Ho = s_.out_height(), Wo = s_.out_width(), H = s_.height, W = s_.width;
-  const int st = s_.stride;
-  for (int c = 0; c < s_.in_channels; ++c)
-    for (int u = 0; u < K; ++u) {
-      const Span rows = inside(u - s_.pad, Ho, H, st);
-      for (int v = 0; v < K; ++v) {
-        const Span cols = inside(v - s_.pad, Wo, W, st);
-        const double* col = P.col((static_cast<long>(c) * K + u) * K + v).data();
-        for (int i = rows.begin; i < rows.end; ++i) {
-          const double* g = col + static_cast<long>(i) * Wo;
-          double* d = dx + (static_cast<long>(c) * H + i * st + u - s_.pad) * W + v - s_.pad;
-          if (st == 1)
-            for (int j = cols.begin; j < cols.end; ++j) d[j] += g[j];
-          else
-            for (int j = cols.begin; j < cols.end; ++j) d[j * st] += g[j];
-        }
-      }
-    }
+  const int Wo = s_.out_width(), st = s_.stride;
+  for_each_row([&](long k, int i, long x_row, Span cols) {
+    const double* g = P.col(k).data() + static_cast<long>(i) * Wo;
+    double* d = dx + x_row;
+    if (st == 1)
+      for (int j = cols.begin; j < cols.end; ++j) d[j] += g[j];
+    else
+      for (int j = cols.begin; j < cols.end; ++j) d[j * st] += g[j];
+  });
 }
 
 void Conv2d::add_outer_col2im(const double* g, const double* w, double* dx) const {
-  const int K = s_.kernel, Ho = s_.out_height(), Wo = s_.out_width(), H = s_.height, W = s_.width;
-  const int st = s_.stride;
-  for (int c = 0; c < s_.in_channels; ++c)
-    for (int u = 0; u < K; ++u) {
-      const Span rows = inside(u - s_.pad, Ho, H, st);
-      for (int v = 0; v < K; ++v) {
-        const Span cols = inside(v - s_.pad, Wo, W, st);
-        const double a = w[(static_cast<long>(c) * K + u) * K + v];
-        for (int i = rows.begin; i < rows.end; ++i) {
-          const double* gr = g + static_cast<long>(i) * Wo;
-          double* d = dx + (static_cast<long>(c) * H + i * st + u - s_.pad) * W + v - s_.pad;
-          if (st == 1)
-            for (int j = cols.begin; j < cols.end; ++j) d[j] += gr[j] * a;
-          else
-            for (int j = cols.begin; j < cols.end; ++j) d[j * st] += gr[j] * a;
-        }
-      }
-    }
+  const int Wo = s_.out_width(), st = s_.stride;
+  for_each_row([&](long k, int i, long x_row, Span cols) {
+    const double* gr = g + static_cast<long>(i) * Wo;
+    const double a = w[k];
+    double* d = dx + x_row;
+    if (st == 1)
+      for (int j = cols.begin; j < cols.end; ++j) d[j] += gr[j] * a;
+    else
+      for (int j = cols.begin; j < cols.end; ++j) d[j * st] += gr[j] * a;
+  });
 }
 
 void Conv2d::forward(const double* theta, const Mat& x, Mat& y) const {

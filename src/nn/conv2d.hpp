@@ -48,6 +48,16 @@ class Conv2d {
   void col2im(const Mat& dpatches, double* dx) const;
 
  private:
+  // The output indices k ∈ [0, n_out) whose input index k·stride + off lies in [0, n_in).
+  struct Span {
+    int begin, end;
+  };
+  static Span inside(int off, int n_out, int n_in, int stride);
+  // op(k, i, x_row, cols) for every weight column k = (c, u, v) and every output row i whose
+  // input row i·stride + u − pad is inside the image: output column j ∈ cols reads or writes the
+  // input at x_row + j·stride (x_row: the offset of x[c, i·stride + u − pad, v − pad]).
+  template <class Op>
+  void for_each_row(Op&& op) const;
   // col2im(g wᵀ) for one output channel (g: H'W' values, w: the C·K·K weights), without the
   // product: the same terms added in the same order.
   void add_outer_col2im(const double* g, const double* w, double* dx) const;
