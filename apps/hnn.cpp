@@ -2,6 +2,7 @@
 // codes. Exit codes: 0 success, 1 error (bad input, I/O, numerics), 2 usage error,
 // 75 (kExitCheckpointed) training stopped by SIGTERM/SIGUSR1 after writing a checkpoint.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -246,10 +247,13 @@ int main(int argc, char** argv) {
                       "--restart auto\n", s.steps, s.checkpoint.c_str());
         return hnn::kExitCheckpointed;
       }
-      if (rank == 0)
-        std::printf("hnn train: wrote %s (%ld steps, %ld parameters, train loss %.6e, test loss "
+      if (rank == 0) {
+        char train_loss[64] = "n/a (no step run)";  // a restart at the last step trains nothing
+        if (!std::isnan(s.train_loss)) std::snprintf(train_loss, sizeof train_loss, "%.6e", s.train_loss);
+        std::printf("hnn train: wrote %s (%ld steps, %ld parameters, train loss %s, test loss "
                     "%.6e, %.2f s)\n",
-                    s.output.c_str(), s.steps, s.n_params, s.train_loss, s.test_loss, s.seconds);
+                    s.output.c_str(), s.steps, s.n_params, train_loss, s.test_loss, s.seconds);
+      }
     } else if (ev->parsed()) {
       const auto s = hnn::evaluate(evq, MPI_COMM_WORLD);
       if (rank == 0) print_evaluate_summary(s);

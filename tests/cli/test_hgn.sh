@@ -59,6 +59,14 @@ assert np.array_equal(a, c)  # exactness is the point of a restart
 s = h5py.File("ck1/ckpt-000000010.h5", "r")["objective_state"][...]
 assert s.shape == (3,) and s[2] == 10, s  # GECO: ln λ, C_ma, steps seen
 PY
+# A restart from the last checkpoint has nothing left to train: it writes the model all the same,
+# prints its test loss (the uninterrupted run's final figure, recomputed) and no train loss.
+OMP_NUM_THREADS=1 "$HNN" train "$SRC/inputs/train_hgn_spring.toml" "${tiny[@]}" --set train.steps=20 \
+  --set checkpoint.every=0 --set checkpoint.dir=ck1 --set output.path=r4.h5 --restart auto >r4.txt ||
+  fail "restart at the end: $(cat r4.txt)"
+t1=$(sed -n 's/.*test loss \([^,]*\),.*/\1/p' r1.txt); t4=$(sed -n 's/.*test loss \([^,]*\),.*/\1/p' r4.txt)
+[[ -n $t1 && $t1 == "$t4" ]] && grep -q "train loss n/a (no step run)" r4.txt &&
+  pass "restart at the end: test loss $t4 as the run's own" || fail "restart at the end: '$t1' vs '$t4': $(tail -1 r4.txt)"
 
 expect_error "latent_dof = 0" "latent_dof" "$HNN" train "$SRC/inputs/train_hgn_spring.toml" "${tiny[@]}" \
   --set model.latent_dof=0 --set train.steps=1 --set output.path=x.h5
