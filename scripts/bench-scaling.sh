@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
 bench_init "${1:-build}"
 max=${2:-$(nproc)}
+[[ $max =~ ^[1-9][0-9]*$ ]] || { echo "bench-scaling.sh: MAX_CORES must be a positive integer, got '$max'" >&2; exit 1; }
 echo "# $(nproc) CPUs (using up to $max), load $(cut -d' ' -f1-3 /proc/loadavg); $("$hnn" --version | head -n 1)"
 
 configs=(t1r1)
