@@ -275,6 +275,13 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
   const auto loop_start = Clock::now();
   const long first_step = st.step;
   double train_loss = std::nan(""), test_loss = std::nan("");
+  const auto compute_test_loss = [&] {  // collective: the test loss at the current θ
+    const auto t = Clock::now();
+    double sse_test = objective->test_sum(st.params);
+    MPI_Allreduce(MPI_IN_PLACE, &sse_test, 1, MPI_DOUBLE, MPI_SUM, comm);
+    timer.add("test loss", t);
+    return sse_test * objective->test_norm();
+  };
   while (st.step < set.steps) {
     // This rank's part of the global minibatch: its loss sum and gradient sum.
     t0 = Clock::now();
@@ -309,11 +316,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     timer.add("optimizer", t0);
 
     if (st.step % set.log_every == 0 || st.step == set.steps) {
-      t0 = Clock::now();
-      double sse_test = objective->test_sum(st.params);
-      MPI_Allreduce(MPI_IN_PLACE, &sse_test, 1, MPI_DOUBLE, MPI_SUM, comm);
-      test_loss = sse_test * objective->test_norm();
-      timer.add("test loss", t0);
+      test_loss = compute_test_loss();
       st.hist_step.push_back(static_cast<double>(st.step));
       st.hist_train.push_back(train_loss);
       st.hist_test.push_back(test_loss);
@@ -338,13 +341,8 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
       checkpoint();
   }
 
-  if (st.step == first_step && !sum.stopped) {  // nothing left to train (restarted at the end)
-    t0 = Clock::now();
-    double sse_test = objective->test_sum(st.params);
-    MPI_Allreduce(MPI_IN_PLACE, &sse_test, 1, MPI_DOUBLE, MPI_SUM, comm);
-    test_loss = sse_test * objective->test_norm();  // the final figure all the same
-    timer.add("test loss", t0);
-  }
+  // Nothing left to train (restarted at the end): the final test loss all the same.
+  if (st.step == first_step && !sum.stopped) test_loss = compute_test_loss();
   if (!sum.stopped) {
     checkpoint();
     t0 = Clock::now();
