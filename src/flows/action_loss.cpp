@@ -18,6 +18,22 @@ double cyclic_fluctuation(const Mat& v, Mat* gv) {
   return norm * d.squaredNorm();
 }
 
+// ℓ_rel of V (n × τ): the fluctuation of each row in units of its mean (action_loss.hpp); GV
+// as in cyclic_fluctuation.
+double relative_fluctuation(const Mat& v, Mat* gv) {
+  const long tau = v.cols();
+  const Vec mean = v.rowwise().mean();
+  Vec inv(mean.size());
+  for (long i = 0; i < mean.size(); ++i) inv[i] = mean[i] > 0 ? 1.0 / mean[i] : 0.0;
+  const Mat u = inv.asDiagonal() * v;
+  const double l = cyclic_fluctuation(u, gv);
+  if (gv) {  // Σ_k g_ik u_ik = 2 ℓ_i (the cyclic sum telescopes)
+    const Vec gu = gv->cwiseProduct(u).rowwise().sum() / static_cast<double>(tau);
+    *gv = inv.asDiagonal() * (*gv - gu.replicate(1, tau));
+  }
+  return l;
+}
+
 }  // namespace
 
 Mat plane_radii(ConstMatRef z) {
@@ -25,10 +41,11 @@ Mat plane_radii(ConstMatRef z) {
   return z.topRows(n).array().square() + z.bottomRows(n).array().square();
 }
 
-double action_loss(ConstMatRef z, Mat* grad) {
+double action_loss(ConstMatRef z, Mat* grad, bool relative) {
   const long n = z.rows() / 2;
   Mat gr;
-  const double l = cyclic_fluctuation(plane_radii(z), grad ? &gr : nullptr);
+  const double l = relative ? relative_fluctuation(plane_radii(z), grad ? &gr : nullptr)
+                            : cyclic_fluctuation(plane_radii(z), grad ? &gr : nullptr);
   if (grad) {  // ∂r/∂q̂ = 2 q̂, ∂r/∂p̂ = 2 p̂
     grad->resize(z.rows(), z.cols());
     grad->topRows(n) = 2 * gr.array() * z.topRows(n).array();

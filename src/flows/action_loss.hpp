@@ -8,6 +8,14 @@
 // ∂r_i/∂p̂_i = 2 p̂_i.
 // There is no anti-collapse term: a canonical map preserves Σ_i ∮ p̂_i dq̂_i = ∮ p·dq.
 //
+// The relative form (ours; [train] action_loss = "relative") measures each plane's changes in
+// units of that plane's mean over the trajectory, r̄_i = (1/τ) Σ_k r_ik:
+//   ℓ_rel = 1/(n τ) Σ_k Σ_i ((r_ik − r_i,k+1) / r̄_i)²,
+// the square of the evaluation's relative fluctuation (std/mean), so a plane that holds 2% of
+// the action weighs as much as one that holds 98%. It is invariant under r → s·r per plane.
+// With u = r / r̄ and g = ∂ℓ_rel/∂u of the absolute form, ∂ℓ_rel/∂r_ik = (g_ik − 2 ℓ_i/τ) / r̄_i
+// (ℓ_i plane i's share of ℓ_rel); a plane with r̄_i = 0 (all its states at the origin) adds 0.
+//
 // The angle-rate term (ours; [train] angle_weight): constant actions do not make the angles
 // advance linearly when the data lie on one energy shell (Kepler with a = 1): an area-preserving
 // map can carry a circle onto itself with any reparametrisation, and the action loss cannot see
@@ -23,8 +31,8 @@
 namespace hnn {
 
 // Z: dim × τ (dim = 2n), the latent states of one trajectory in loss order. Returns ℓ; if GRAD
-// is not null, sets *GRAD = ∂ℓ/∂Z (dim × τ).
-double action_loss(ConstMatRef z, Mat* grad = nullptr);
+// is not null, sets *GRAD = ∂ℓ/∂Z (dim × τ). RELATIVE: ℓ_rel instead of ℓ.
+double action_loss(ConstMatRef z, Mat* grad = nullptr, bool relative = false);
 
 // r = q̂² + p̂² per plane: n × τ.
 Mat plane_radii(ConstMatRef z);

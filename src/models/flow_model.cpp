@@ -43,25 +43,25 @@ void FlowModel::predict_field(ConstVecRef, ConstMatRef, Workspace&, MatRef) cons
   throw ConfigError("a flow model has no vector field");
 }
 
-// ℓ(T⁻¹(x)) [+ w·ℓ_c] and, through inverse_backward, ∂/∂θ.
-double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, const AngleRate& angle,
+// ℓ(T⁻¹(x)) (or ℓ_rel) [+ w·ℓ_c] and, through inverse_backward, ∂/∂θ.
+double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, const TrajectoryTerms& terms,
                                   Workspace& w, double* grad) const {
   auto& ws = static_cast<FlowWorkspace&>(w);
-  const long m = angle.weight > 0 ? x.cols() / 2 : x.cols();
-  if (angle.weight > 0 && (x.cols() % 2 != 0 || !(angle.dt > 0)))
+  const long m = terms.angle_weight > 0 ? x.cols() / 2 : x.cols();
+  if (terms.angle_weight > 0 && (x.cols() % 2 != 0 || !(terms.angle_dt > 0)))
     throw ConfigError("angle-rate term: needs pairs of states and a time step dt > 0");
   ws.z.resize(dim(), x.cols());
   const auto tf = theta.head(flow_->n_params());
   flow_->inverse(tf, x, ws.z, ws.cache, FlowMode::eval);
   if (grad) ws.gz.setZero(dim(), x.cols());
-  double l = action_loss(ws.z.leftCols(m), grad ? &ws.ga : nullptr);
+  double l = action_loss(ws.z.leftCols(m), grad ? &ws.ga : nullptr, terms.relative_actions);
   if (grad) ws.gz.leftCols(m) = ws.ga;
-  if (angle.weight > 0) {
-    l += angle.weight * angle_rate_loss(ws.z.leftCols(m), ws.z.rightCols(m), angle.dt,
+  if (terms.angle_weight > 0) {
+    l += terms.angle_weight * angle_rate_loss(ws.z.leftCols(m), ws.z.rightCols(m), terms.angle_dt,
                                         grad ? &ws.ga : nullptr, grad ? &ws.gb : nullptr);
     if (grad) {
-      ws.gz.leftCols(m) += angle.weight * ws.ga;
-      ws.gz.rightCols(m) = angle.weight * ws.gb;
+      ws.gz.leftCols(m) += terms.angle_weight * ws.ga;
+      ws.gz.rightCols(m) = terms.angle_weight * ws.gb;
     }
   }
   if (grad) {
@@ -75,7 +75,7 @@ double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, const AngleR
 
 double FlowModel::trajectory_batch_loss(ConstVecRef theta, const std::vector<Mat>& x,
                                         const Flow::BatchSum& sum, Flow::BatchCache& c,
-                                        double* grad) const {
+                                        double* grad, bool relative_actions) const {
   const auto tf = theta.head(flow_->n_params());
   std::vector<Mat> z, gz(grad ? x.size() : 0);
   flow_->batch_inverse(tf, x, z, c, sum);
@@ -83,7 +83,7 @@ double FlowModel::trajectory_batch_loss(ConstVecRef theta, const std::vector<Mat
 #pragma omp parallel for schedule(dynamic, 1)
   for (long u = 0; u < static_cast<long>(x.size()); ++u) {
     const auto k = static_cast<std::size_t>(u);
-    l[k] = action_loss(z[k], grad ? &gz[k] : nullptr);
+    l[k] = action_loss(z[k], grad ? &gz[k] : nullptr, relative_actions);
   }
   if (grad) {
     Eigen::Map<Vec> g(grad, n_params());

@@ -39,16 +39,16 @@ class FlowModel : public Model {
                            double* grad) const override;
   void predict_field(ConstVecRef theta, ConstMatRef x, Workspace& ws, MatRef out) const override;
   bool trains_on_trajectories() const override { return true; }
-  double trajectory_loss(ConstVecRef theta, ConstMatRef x, const AngleRate& angle, Workspace& ws,
-                         double* grad) const override;
+  double trajectory_loss(ConstVecRef theta, ConstMatRef x, const TrajectoryTerms& terms,
+                         Workspace& ws, double* grad) const override;
 
   // Σ_u ℓ(T⁻¹(X[u])) over a batch of trajectories (dim × τ_u each) with the zero_center layers
   // on batch means (Flow::batch_inverse; SUM adds per-unit partial sums over the whole batch);
   // if GRAD is not null, ADDS the gradient of that sum (per-unit terms in unit order). The
-  // losses are added in unit order; the batch means are left in C.mu.
+  // losses are added in unit order; the batch means are left in C.mu. RELATIVE_ACTIONS: ℓ_rel.
   double trajectory_batch_loss(ConstVecRef theta, const std::vector<Mat>& x,
-                               const Flow::BatchSum& sum, Flow::BatchCache& c,
-                               double* grad) const;
+                               const Flow::BatchSum& sum, Flow::BatchCache& c, double* grad,
+                               bool relative_actions = false) const;
   // zero_center = "batch".
   bool batch_zero_center() const { return batch_zc_; }
 

@@ -8,7 +8,7 @@ void Model::energy_and_gradient(ConstVecRef, ConstMatRef, Workspace&, MatRef, Ma
   throw ConfigError("model '" + kind() + "' has no learned Hamiltonian");
 }
 
-double Model::trajectory_loss(ConstVecRef, ConstMatRef, const AngleRate&, Workspace&,
+double Model::trajectory_loss(ConstVecRef, ConstMatRef, const TrajectoryTerms&, Workspace&,
                               double*) const {
   throw ConfigError("model '" + kind() + "' is not trained on whole trajectories");
 }

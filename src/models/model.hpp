@@ -46,13 +46,15 @@ class Model {
   // trajectory_loss once per trajectory instead of sum_squared_error.
   virtual bool trains_on_trajectories() const { return false; }
   // The loss of one trajectory from its sampled states X (dim × m, in the order in which the loss
-  // pairs them). If GRAD is not null, adds ∂loss/∂θ to GRAD[0..n_params). With ANGLE.weight > 0
-  // X is dim × 2m: the m sampled states, then the m states a time ANGLE.dt after each of them,
-  // for the angle-rate term of flows/action_loss.hpp.
-  struct AngleRate {
-    double weight = 0, dt = 0;
+  // pairs them). If GRAD is not null, adds ∂loss/∂θ to GRAD[0..n_params). With
+  // TERMS.angle_weight > 0 X is dim × 2m: the m sampled states, then the m states a time
+  // TERMS.angle_dt after each of them, for the angle-rate term of flows/action_loss.hpp;
+  // TERMS.relative_actions selects that file's relative action loss.
+  struct TrajectoryTerms {
+    double angle_weight = 0, angle_dt = 0;
+    bool relative_actions = false;
   };
-  virtual double trajectory_loss(ConstVecRef theta, ConstMatRef x, const AngleRate& angle,
+  virtual double trajectory_loss(ConstVecRef theta, ConstMatRef x, const TrajectoryTerms& terms,
                                  Workspace& ws, double* grad) const;
 
   // Models that learn from images (models/pixel_hnn.hpp): the trainer then draws frame triples

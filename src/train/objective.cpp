@@ -131,12 +131,13 @@ class TrajectoryObjective final : public Objective {
     train_ = load_shard(info, info.train, rank, size);
     test_ = load_shard(info, info.test, rank, size);
     batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
+    terms_.relative_actions = opt_.relative_actions;
     if (opt_.angle_weight > 0) {
       if (opt_.angle_lag < 1 || opt_.angle_lag >= n_time_)
         throw ConfigError("[train] angle_lag = " + std::to_string(opt_.angle_lag) +
                           ": must be in [1, " + std::to_string(n_time_ - 1) + "] for " + path_);
-      angle_.weight = opt_.angle_weight;
-      angle_.dt = static_cast<double>(opt_.angle_lag) * read_time_step(info);
+      terms_.angle_weight = opt_.angle_weight;
+      terms_.angle_dt = static_cast<double>(opt_.angle_lag) * read_time_step(info);
       lag_ = opt_.angle_lag;
     }
     // The first time of an angle pair leaves room for its partner lag_ samples later.
@@ -144,7 +145,7 @@ class TrajectoryObjective final : public Objective {
     times_ = opt_.times == 0 ? starts_ : std::min<std::int64_t>(opt_.times, starts_);
     const auto* f = dynamic_cast<const FlowModel*>(&m);
     if (f && f->batch_zero_center()) {
-      if (angle_.weight > 0)
+      if (terms_.angle_weight > 0)
         throw ConfigError("[train] angle_weight > 0 is not supported with [model] zero_center = "
                           "\"batch\" (use \"learned\")");
       flow_ = f;
@@ -191,9 +192,10 @@ class TrajectoryObjective final : public Objective {
                static_cast<long long>(n_train()), static_cast<long long>(n_test()),
                static_cast<long long>(n_time_), path_.c_str(), static_cast<long long>(batch_),
                static_cast<long long>(times_)) +
-           (angle_.weight > 0 ? fmt("; angle-rate term, weight %g, pairs %g apart", angle_.weight,
-                                    angle_.dt)
-                              : std::string());
+           (terms_.relative_actions ? "; relative action loss" : "") +
+           (terms_.angle_weight > 0 ? fmt("; angle-rate term, weight %g, pairs %g apart",
+                                          terms_.angle_weight, terms_.angle_dt)
+                                    : std::string());
   }
 
  private:
@@ -201,7 +203,7 @@ class TrajectoryObjective final : public Objective {
   ObjectiveOptions opt_;
   std::string path_;
   std::int64_t n_time_, batch_ = 0, times_ = 0, lag_ = 0, starts_ = 0;
-  Model::AngleRate angle_;  // weight 0: the action loss alone
+  Model::TrajectoryTerms terms_;  // angle_weight 0: the action loss alone
   LocalData train_, test_;
   OrderedSum<std::unique_ptr<Model::Workspace>> sum_{model_.n_params(),
                                                    [this] { return model_.make_workspace(); }};
@@ -218,11 +220,11 @@ class TrajectoryObjective final : public Objective {
   Mat times_of(const LocalData& d, std::int64_t u, std::uint64_t stream, std::int64_t m) const {
     const auto order = shuffled_times(Rng(opt_.seed, stream), starts_, m);
     const long mm = static_cast<long>(order.size());
-    Mat x(model_.dim(), angle_.weight > 0 ? 2 * mm : mm);
+    Mat x(model_.dim(), terms_.angle_weight > 0 ? 2 * mm : mm);
     const long base = (u - d.first_traj) * n_time_;
     for (long k = 0; k < mm; ++k) {
       x.col(k) = d.x.col(base + order[static_cast<std::size_t>(k)]);
-      if (angle_.weight > 0)
+      if (terms_.angle_weight > 0)
         x.col(mm + k) = d.x.col(base + order[static_cast<std::size_t>(k)] + lag_);
     }
     return x;
@@ -239,7 +241,7 @@ class TrajectoryObjective final : public Objective {
         [&](long j, std::unique_ptr<Model::Workspace>& ws, Vec* g) {
           const std::int64_t u = units[static_cast<std::size_t>(j)];
           const Mat x = times_of(d, u, stream(u), m);
-          return model_.trajectory_loss(theta, x, angle_, *ws, g ? g->data() : nullptr);
+          return model_.trajectory_loss(theta, x, terms_, *ws, g ? g->data() : nullptr);
         },
         grad);
   }
@@ -269,7 +271,8 @@ class TrajectoryObjective final : public Objective {
     for (long i : buffers_) buffer_values_.push_back(theta[i]);
     if (grad) grad->setZero(model_.n_params());
     const double l = flow_->trajectory_batch_loss(theta, xs, gsum, batch_cache_,
-                                                  grad ? grad->data() : nullptr);
+                                                  grad ? grad->data() : nullptr,
+                                                  terms_.relative_actions);
     mu_ = batch_cache_.mu;
     return l;
   }

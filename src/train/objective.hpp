@@ -62,6 +62,7 @@ struct ObjectiveOptions {
   long times = 0;   // time samples per trajectory and step (trajectories objective); 0 = all
   double angle_weight = 0;  // trajectories objective: weight of the angle-rate term (0: none)
   long angle_lag = 1;        // its pairs are this many time samples apart
+  bool relative_actions = false;  // trajectories objective: ℓ_rel (flows/action_loss.hpp)
   std::string kind;  // "" (by the model: samples | trajectories), "likelihood", "free_energy"
   double beta = 1.0;      // inverse temperature (likelihood, free_energy)
   long test_samples = 0;  // free_energy: latent samples of the test estimate

@@ -63,6 +63,7 @@ struct Settings {
   long times = 0;  // time samples per trajectory and step (models trained on trajectories)
   double angle_weight = 0;  // the angle-rate term (flows/action_loss.hpp) and its lag
   long angle_lag = 1;
+  bool relative_actions = false;  // [train] action_loss = "relative" (flows/action_loss.hpp)
   std::uint64_t seed = 0;
   double clip = 0;
   AdamOptions adam;
@@ -177,6 +178,8 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     if (model->trains_on_trajectories() && set.objective == "auto") {
       Section tr = cfg.section("train");
       set.times = tr.get_count("times", 0, 0);
+      set.relative_actions =
+          tr.get_choice("action_loss", {"absolute", "relative"}, "absolute") == "relative";
       set.angle_weight = tr.get_non_negative("angle_weight", 0.0);
       if (set.angle_weight > 0) set.angle_lag = tr.get_count("angle_lag", 1, 1);
     }
@@ -195,6 +198,7 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     opt.times = set.times;
     opt.angle_weight = set.angle_weight;
     opt.angle_lag = set.angle_lag;
+    opt.relative_actions = set.relative_actions;
     opt.kind = set.objective == "auto" ? "" : set.objective;
     opt.beta = set.beta;
     opt.test_samples = set.test_samples;

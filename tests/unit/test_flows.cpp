@@ -334,6 +334,49 @@ TEST(FlowActionLoss, ZeroOnCirclesAndGradient) {
   EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-9);
 }
 
+TEST(FlowActionLoss, RelativeFormValueScaleInvarianceAndGradient) {
+  // ℓ_rel = 1/(nτ) Σ_k Σ_i ((r_ik − r_i,k+1)/r̄_i)², computed here from its definition; scaling
+  // one plane's (q̂, p̂) by s scales its r by s² and leaves ℓ_rel unchanged (to 1e-14 relative)
+  // while ℓ changes; the gradient against the stencil (relative bound 1e-9).
+  Rng rng(20, 0);
+  const int tau = 8;
+  const Mat z = normal_matrix(2 * kN, tau, rng);
+  const Mat r = plane_radii(z);
+  double want = 0;
+  for (int i = 0; i < kN; ++i) {
+    const double mean = r.row(i).mean();
+    for (int k = 0; k < tau; ++k) want += std::pow((r(i, k) - r(i, (k + 1) % tau)) / mean, 2);
+  }
+  want /= kN * tau;
+  const double l = action_loss(z, nullptr, true);
+  EXPECT_NEAR(l, want, 1e-14 * want);
+  Mat zs = z;
+  zs.row(1) *= 0.01;
+  zs.row(kN + 1) *= 0.01;
+  EXPECT_NEAR(action_loss(zs, nullptr, true), l, 1e-14 * l);
+  EXPECT_GT(std::abs(action_loss(zs) - action_loss(z)), 1e-3 * action_loss(z));
+  Mat g;
+  EXPECT_DOUBLE_EQ(action_loss(z, &g, true), l);
+  double err = 0;
+  for (long i = 0; i < z.size(); ++i) {
+    const double fd = stencil([&](double h) {
+      Mat zz = z;
+      zz.data()[i] += h;
+      return action_loss(zz, nullptr, true);
+    });
+    err = std::max(err, std::abs(fd - g.data()[i]));
+  }
+  RecordProperty("relative_action_loss_grad_err", sci(err));
+  EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-9);
+  // A plane with every state at the origin adds nothing (and no NaN).
+  Mat z0 = z;
+  z0.row(0).setZero();
+  z0.row(kN).setZero();
+  action_loss(z0, &g, true);
+  EXPECT_TRUE(g.allFinite());
+  EXPECT_EQ(g.row(0).cwiseAbs().maxCoeff(), 0.0);
+}
+
 TEST(FlowActionLoss, AngleRateOnUniformRotationAndGradient) {
   // Planes turning clockwise at ω_i on circles r_i: c_i = r_i sin(ω_i δ)/δ at every time, so
   // ℓ_c = 0 up to rounding; a rate that changes along the trajectory gives ℓ_c > 0.
@@ -463,7 +506,7 @@ FlowModel small_flow_model() {
 // max_i |central difference − G_i| / max(1, ‖G‖∞) for M's trajectory loss at (TH, X, ANGLE);
 // buffer entries of θ must have gradient 0.
 double trajectory_grad_error(const FlowModel& m, const Vec& th, const Mat& x,
-                             const Model::AngleRate& angle, const Vec& g) {
+                             const Model::TrajectoryTerms& terms, const Vec& g) {
   auto ws = m.make_workspace();
   const auto buffer = m.flow().buffer_mask();
   double err = 0;
@@ -471,7 +514,7 @@ double trajectory_grad_error(const FlowModel& m, const Vec& th, const Mat& x,
     const double fd = buffer[static_cast<std::size_t>(i)] ? 0.0 : stencil([&](double h) {
       Vec t = th;
       t[i] += h;
-      return m.trajectory_loss(t, x, angle, *ws, nullptr);
+      return m.trajectory_loss(t, x, terms, *ws, nullptr);
     });
     err = std::max(err, std::abs(fd - g[i]));
   }
@@ -499,25 +542,28 @@ TEST(FlowTraining, ModelTrajectoryLossAndGradient) {
 
 TEST(FlowTraining, ModelAngleRateTermAndGradient) {
   // With the angle-rate term, X holds the sampled states and, in a second block, their partners
-  // dt later: loss = ℓ(Z) + w·ℓ_c(Z, Z'); its θ-gradient against the stencil (relative 1e-8).
+  // dt later: loss = ℓ(Z) + w·ℓ_c(Z, Z') (or ℓ_rel(Z) + w·ℓ_c with relative actions); its
+  // θ-gradient against the stencil (relative 1e-8).
   const FlowModel m = small_flow_model();
   Rng rng(19, 0);
   const Vec th = random_theta(m.flow(), rng);
   const Mat x = normal_matrix(2 * kN, 2 * 6, rng);
-  const Model::AngleRate angle{0.7, 0.1};
-  auto ws = m.make_workspace();
-  Vec g = Vec::Zero(m.n_params());
-  const double l = m.trajectory_loss(th, x, angle, *ws, g.data());
   auto c = m.flow().make_cache();
   Mat z(2 * kN, 12);
   m.flow().inverse(th, x, z, c);
-  const double want =
-      action_loss(z.leftCols(6)) + 0.7 * angle_rate_loss(z.leftCols(6), z.rightCols(6), 0.1);
-  EXPECT_NEAR(l, want, 1e-12 * l);
-  const double err = trajectory_grad_error(m, th, x, angle, g);
-  RecordProperty("model_angle_grad_err", sci(err));
-  EXPECT_LT(err, 1e-8);
-  EXPECT_THROW(m.trajectory_loss(th, x.leftCols(11), angle, *ws, nullptr), ConfigError);
+  for (const bool relative : {false, true}) {
+    const Model::TrajectoryTerms terms{0.7, 0.1, relative};
+    auto ws = m.make_workspace();
+    Vec g = Vec::Zero(m.n_params());
+    const double l = m.trajectory_loss(th, x, terms, *ws, g.data());
+    const double want = action_loss(z.leftCols(6), nullptr, relative) +
+                        0.7 * angle_rate_loss(z.leftCols(6), z.rightCols(6), 0.1);
+    EXPECT_NEAR(l, want, 1e-12 * l);
+    const double err = trajectory_grad_error(m, th, x, terms, g);
+    RecordProperty(relative ? "model_relative_grad_err" : "model_angle_grad_err", sci(err));
+    EXPECT_LT(err, 1e-8);
+    EXPECT_THROW(m.trajectory_loss(th, x.leftCols(11), terms, *ws, nullptr), ConfigError);
+  }
 }
 
 TEST(FlowDiagnostics, FrequenciesAndSymplecticError) {
