@@ -57,8 +57,9 @@ double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, const Trajec
   double l = action_loss(ws.z.leftCols(m), grad ? &ws.ga : nullptr, terms.relative_actions);
   if (grad) ws.gz.leftCols(m) = ws.ga;
   if (terms.angle_weight > 0) {
-    l += terms.angle_weight * angle_rate_loss(ws.z.leftCols(m), ws.z.rightCols(m), terms.angle_dt,
-                                        grad ? &ws.ga : nullptr, grad ? &ws.gb : nullptr);
+    l += terms.angle_weight * angle_rate_loss(ws.z.leftCols(m), ws.z.rightCols(m),
+                                              terms.angle_dt, grad ? &ws.ga : nullptr,
+                                              grad ? &ws.gb : nullptr);
     if (grad) {
       ws.gz.leftCols(m) += terms.angle_weight * ws.ga;
       ws.gz.rightCols(m) = terms.angle_weight * ws.gb;

@@ -90,7 +90,8 @@ grep -q "angle-rate term, weight 0.5, pairs 0.1 apart" ang.txt && pass "angle-ra
   fail "train with the relative action loss: $(cat rel.txt)"
 grep -q "; relative action loss" rel.txt && pass "relative action loss start-up line" ||
   fail "relative action loss start-up line: $(head -3 rel.txt)"
-expect_error "action_loss value" "\[train\] action_loss = \"ratio\": must be one of: absolute, relative" \
+expect_error "action_loss value" \
+  "\[train\] action_loss = \"ratio\": must be one of: absolute, relative" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set 'train.action_loss="ratio"' --set output.path=bad.h5
 expect_error "angle lag" "\[train\] angle_lag = 401: must be in \[1, 400\]" \
