@@ -48,6 +48,20 @@ double stencil(const std::function<double(double)>& f) {
   return (8 * (f(kH) - f(-kH)) - (f(2 * kH) - f(-2 * kH))) / (12 * kH);
 }
 
+// max_i |stencil of F in entry i of Z − G_i|: G against the central differences of F at Z.
+double stencil_error(const Mat& z, const Mat& g, const std::function<double(const Mat&)>& f) {
+  double err = 0;
+  for (long i = 0; i < z.size(); ++i) {
+    const double fd = stencil([&](double h) {
+      Mat zz = z;
+      zz.data()[i] += h;
+      return f(zz);
+    });
+    err = std::max(err, std::abs(fd - g.data()[i]));
+  }
+  return err;
+}
+
 Mat normal_matrix(long r, long c, Rng& rng, double s = 1.0) {
   Mat m(r, c);
   for (long i = 0; i < m.size(); ++i) m.data()[i] = s * rng.normal();
@@ -321,15 +335,7 @@ TEST(FlowActionLoss, ZeroOnCirclesAndGradient) {
   Mat g;
   const double l = action_loss(z2, &g);
   EXPECT_GT(l, 0.1);
-  double err = 0;
-  for (long i = 0; i < z2.size(); ++i) {
-    const double fd = stencil([&](double h) {
-      Mat zz = z2;
-      zz.data()[i] += h;
-      return action_loss(zz);
-    });
-    err = std::max(err, std::abs(fd - g.data()[i]));
-  }
+  const double err = stencil_error(z2, g, [](const Mat& zz) { return action_loss(zz); });
   RecordProperty("action_loss_grad_err", sci(err));
   EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-9);
 }
@@ -357,15 +363,8 @@ TEST(FlowActionLoss, RelativeFormValueScaleInvarianceAndGradient) {
   EXPECT_GT(std::abs(action_loss(zs) - action_loss(z)), 1e-3 * action_loss(z));
   Mat g;
   EXPECT_DOUBLE_EQ(action_loss(z, &g, true), l);
-  double err = 0;
-  for (long i = 0; i < z.size(); ++i) {
-    const double fd = stencil([&](double h) {
-      Mat zz = z;
-      zz.data()[i] += h;
-      return action_loss(zz, nullptr, true);
-    });
-    err = std::max(err, std::abs(fd - g.data()[i]));
-  }
+  const double err =
+      stencil_error(z, g, [](const Mat& zz) { return action_loss(zz, nullptr, true); });
   RecordProperty("relative_action_loss_grad_err", sci(err));
   EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-9);
   // A plane with every state at the origin adds nothing (and no NaN).
@@ -410,20 +409,9 @@ TEST(FlowActionLoss, AngleRateOnUniformRotationAndGradient) {
   const Mat a = normal_matrix(2 * kN, tau, rng), b = normal_matrix(2 * kN, tau, rng);
   Mat ga, gb;
   angle_rate_loss(a, b, delta, &ga, &gb);
-  double err = 0;
-  for (long i = 0; i < a.size(); ++i) {
-    const double fa = stencil([&](double h) {
-      Mat aa = a;
-      aa.data()[i] += h;
-      return angle_rate_loss(aa, b, delta);
-    });
-    const double fb = stencil([&](double h) {
-      Mat bb = b;
-      bb.data()[i] += h;
-      return angle_rate_loss(a, bb, delta);
-    });
-    err = std::max({err, std::abs(fa - ga.data()[i]), std::abs(fb - gb.data()[i])});
-  }
+  const double err =
+      std::max(stencil_error(a, ga, [&](const Mat& aa) { return angle_rate_loss(aa, b, delta); }),
+               stencil_error(b, gb, [&](const Mat& bb) { return angle_rate_loss(a, bb, delta); }));
   const double scale = std::max({1.0, ga.cwiseAbs().maxCoeff(), gb.cwiseAbs().maxCoeff()});
   RecordProperty("angle_rate_grad_err", sci(err / scale));
   EXPECT_LT(err / scale, 1e-9);
