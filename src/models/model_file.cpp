@@ -7,6 +7,7 @@
 #include "io/config.hpp"
 #include "io/hdf5.hpp"
 #include "models/registry.hpp"
+#include "train/checkpoint.hpp"
 
 namespace hnn {
 
@@ -43,6 +44,13 @@ LoadedModel load_model_file(const std::string& path) {
   };
   if (!h5::has_attr(f, "/", "format")) throw not_model("no 'format' attribute");
   const std::string format = h5::read_attr_string(f, "/", "format");
+  if (format == kCheckpointFormat) {  // the common slip mid-run: say how to get a model from it
+    const std::string step =
+        h5::has_attr(f, "/", "step") ? std::to_string(h5::read_attr_int(f, "/", "step")) : "N";
+    throw IoError(path + ": a training checkpoint (step " + step +
+                  "), not a model file; write its model with: hnn train INPUT --restart " + path +
+                  " --set train.steps=" + step + " --set output.path=MODEL.h5");
+  }
   if (format != kModelFormat) throw not_model("format is '" + format + "', expected 'hnn-model'");
   const std::int64_t version = h5::read_attr_int(f, "/", "format_version");
   if (version != kModelFormatVersion)

@@ -152,6 +152,23 @@ expect_error "existing output" "ev_hnn.h5: output exists \(use --overwrite" \
 expect_error "missing model file" "nope.h5: model file not found" "$HNN" evaluate nope.h5 -o a.h5
 expect_error "not a model file" "spring.h5: not an hnn model file" \
   "$HNN" evaluate "$WORK/spring.h5" -o a.h5
+ckpt=$(ls "$WORK"/ck_hnn/ckpt-*.h5 | tail -1)
+expect_error "a checkpoint" \
+  "ckpt-000000200.h5: a training checkpoint \(step 200\), not a model file; write its model with: hnn train INPUT --restart" \
+  "$HNN" evaluate "$ckpt" -o a.h5
+# ... and the advice works: the model written from the checkpoint is the trained one.
+if "$HNN" train "$SRC/inputs/train_spring.toml" --set data.path="$WORK/spring.h5" \
+     --set model.kind=hnn --set 'model.hidden=[16,16]' --restart "$ckpt" \
+     --set train.steps=200 --set checkpoint.dir="$WORK/ck_again" \
+     --set output.path="$WORK/from_ckpt.h5" >/dev/null &&
+   /usr/bin/python3 -c "
+import h5py, numpy as np, sys
+a = h5py.File('$WORK/from_ckpt.h5')['/params'][...]; b = h5py.File('$WORK/hnn.h5')['/params'][...]
+sys.exit(0 if np.array_equal(a, b) else 1)"; then
+  pass "model from a checkpoint equals the trained model"
+else
+  fail "model from a checkpoint"
+fi
 expect_error "unknown key" "unknown key 'n_rolouts' in \[evaluate\]" \
   "$HNN" evaluate "$WORK/hnn.h5" -o a.h5 --set evaluate.n_rolouts=5
 expect_error "unknown section" "unknown section \[evaluation\]" \
