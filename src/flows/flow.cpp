@@ -83,10 +83,10 @@ void Flow::inverse_backward(ConstVecRef theta, Cache& c, ConstMatRef gx, MatRef 
   gy = c.g0;
 }
 
-void Flow::update_moving_averages(VecRef theta, const Cache& c) const {
+void Flow::update_moving_averages(VecRef theta, const Cache& c, bool first) const {
   for (int i = 0; i < n_layers(); ++i)
     if (const auto* z = dynamic_cast<const ZeroCenterLayer*>(layers_[i].get()))
-      z->update_moving_average(theta.segment(offset(i), z->n_params()), *c.layer[i]);
+      z->update_moving_average(theta.segment(offset(i), z->n_params()), *c.layer[i], first);
 }
 
 Vec Flow::sum_in_order(const Mat& per_unit) {
@@ -197,12 +197,13 @@ void Flow::batch_inverse_backward(ConstVecRef theta, BatchCache& c, const std::v
   for (long u = 0; u < U; ++u) dtheta += c.dtheta.col(u);
 }
 
-void Flow::update_moving_averages(VecRef theta, const std::vector<double>& mu) const {
+void Flow::update_moving_averages(VecRef theta, const std::vector<double>& mu,
+                                  bool first) const {
   for (int i = 0; i < n_layers(); ++i)
     if (const auto* z = dynamic_cast<const ZeroCenterLayer*>(layers_[i].get()))
       z->update_moving_average(theta.segment(offset(i), z->n_params()),
                                mu[2 * static_cast<std::size_t>(i)],
-                               mu[2 * static_cast<std::size_t>(i) + 1]);
+                               mu[2 * static_cast<std::size_t>(i) + 1], first);
 }
 
 std::vector<bool> Flow::buffer_mask() const {

@@ -65,8 +65,9 @@ class Flow {
   void inverse_backward(ConstVecRef theta, Cache& c, ConstMatRef gx, MatRef gy,
                         VecRef dtheta) const;
 
-  // After a training-mode inverse pass: update the zero_center moving averages held in θ.
-  void update_moving_averages(VecRef theta, const Cache& c) const;
+  // After a training-mode inverse pass: update the zero_center moving averages held in θ
+  // (FIRST: the first step of a run, m <- μ; ZeroCenterLayer::update_moving_average).
+  void update_moving_averages(VecRef theta, const Cache& c, bool first = false) const;
 
   // ---- Batch mode: zero_center means over a batch of units ([model] zero_center = "batch") ----
   // Units are matrices Y[u] (dim × τ_u, e.g. one trajectory's times) that share the zero_center
@@ -95,8 +96,10 @@ class Flow {
   // zero_center layer from the latent side to the data side.
   void batch_inverse_backward(ConstVecRef theta, BatchCache& c, const std::vector<Mat>& gx,
                               VecRef dtheta, const BatchSum& sum) const;
-  // m <- decay·m + (1 − decay)·μ for every zero_center layer, with MU as BatchCache::mu.
-  void update_moving_averages(VecRef theta, const std::vector<double>& mu) const;
+  // m <- decay·m + (1 − decay)·μ for every zero_center layer, with MU as BatchCache::mu (m <- μ
+  // if FIRST).
+  void update_moving_averages(VecRef theta, const std::vector<double>& mu,
+                              bool first = false) const;
   // Entry i of θ is a buffer (FlowLayer::n_buffers): not trained, its gradient always 0.
   std::vector<bool> buffer_mask() const;
   bool has_zero_center() const;

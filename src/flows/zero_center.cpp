@@ -80,14 +80,17 @@ void ZeroCenterLayer::inverse_backward_centered(LayerCache&, ConstMatRef gx, Mat
   dtheta[1] += gx.bottomRows(n_).sum();
 }
 
-void ZeroCenterLayer::update_moving_average(VecRef theta, const LayerCache& lc) const {
+void ZeroCenterLayer::update_moving_average(VecRef theta, const LayerCache& lc,
+                                            bool first) const {
   const auto& c = static_cast<const ZeroCenterCache&>(lc);
-  if (c.train) update_moving_average(theta, c.mu_q, c.mu_p);
+  if (c.train) update_moving_average(theta, c.mu_q, c.mu_p, first);
 }
 
-void ZeroCenterLayer::update_moving_average(VecRef theta, double mu_q, double mu_p) const {
-  theta[2] = decay_ * theta[2] + (1 - decay_) * mu_q;
-  theta[3] = decay_ * theta[3] + (1 - decay_) * mu_p;
+void ZeroCenterLayer::update_moving_average(VecRef theta, double mu_q, double mu_p,
+                                            bool first) const {
+  const double d = first ? 0.0 : decay_;
+  theta[2] = d * theta[2] + (1 - d) * mu_q;
+  theta[3] = d * theta[3] + (1 - d) * mu_p;
 }
 
 std::pair<double, double> ZeroCenterLayer::batch_mean(const LayerCache& lc) {

@@ -7,7 +7,9 @@
 //   forward (both modes): y_q = x_q − α + m_q,  y_p = x_p − β + m_p
 // so forward and inverse are exact inverses in evaluation. In training the batch mean is taken
 // only in the data direction (the directions are never mixed); update_moving_average then sets
-// m <- decay·m + (1 − decay)·μ from the last training pass.
+// m <- decay·m + (1 − decay)·μ from the last training pass, or m <- μ for the first step of a
+// run (FIRST): m starts at the first batch mean, not at 0, so its weights always sum to 1 (from
+// m = 0 the average would be short by decay^k of the mean after k steps: 5% at k = 300).
 // θ layout: α, β (trained), m_q, m_p (buffers: stored in θ so that checkpoints and model files
 // carry them, but their gradient is always 0 — Adam then leaves them alone when weight_decay = 0).
 // `hnn train` ([model] zero_center, models/flow_model.hpp): "learned" (default) runs the layer in
@@ -41,10 +43,11 @@ class ZeroCenterLayer final : public FlowLayer {
   void inverse_backward(ConstVecRef theta, LayerCache& c, ConstMatRef gx, MatRef gy,
                         VecRef dtheta) const override;
 
-  // After an inverse pass in training mode: m <- decay·m + (1 − decay)·μ of that pass.
-  void update_moving_average(VecRef theta, const LayerCache& c) const;
-  // m <- decay·m + (1 − decay)·(mu_q, mu_p).
-  void update_moving_average(VecRef theta, double mu_q, double mu_p) const;
+  // After an inverse pass in training mode: m <- decay·m + (1 − decay)·μ of that pass (m <- μ
+  // if FIRST).
+  void update_moving_average(VecRef theta, const LayerCache& c, bool first = false) const;
+  // m <- decay·m + (1 − decay)·(mu_q, mu_p); m <- (mu_q, mu_p) if FIRST.
+  void update_moving_average(VecRef theta, double mu_q, double mu_p, bool first = false) const;
   double decay() const { return decay_; }
 
   // (Σ of the q entries, Σ of the p entries) of Y: the partial sums of a batch mean.

@@ -163,13 +163,16 @@ class TrajectoryObjective final : public Objective {
     const auto stream = [&](std::int64_t u) {
       return (static_cast<std::uint64_t>(step) + 1) << 32 | static_cast<std::uint64_t>(u);
     };
-    if (flow_) return batch_sum(theta, idx, mine, stream, grad);
+    if (flow_) {
+      mu_first_ = step == 0;
+      return batch_sum(theta, idx, mine, stream, grad);
+    }
     return sum(theta, train_, mine, stream, times_, grad);
   }
   void update_buffers(Vec& theta) override {
     if (!flow_ || mu_.empty()) return;
     for (std::size_t k = 0; k < buffers_.size(); ++k) theta[buffers_[k]] = buffer_values_[k];
-    flow_->flow().update_moving_averages(theta.head(flow_->flow().n_params()), mu_);
+    flow_->flow().update_moving_averages(theta.head(flow_->flow().n_params()), mu_, mu_first_);
     mu_.clear();
   }
   double step_norm(long step) const override {
@@ -208,10 +211,12 @@ class TrajectoryObjective final : public Objective {
   OrderedSum<std::unique_ptr<Model::Workspace>> sum_{model_.n_params(),
                                                    [this] { return model_.make_workspace(); }};
   // zero_center = "batch": the flow, θ's buffer entries, and the last step's batch means and
-  // buffer values (for update_buffers).
+  // buffer values (for update_buffers); whether that step was the run's first (its means then
+  // start the moving averages).
   const FlowModel* flow_ = nullptr;
   std::vector<long> buffers_;
   std::vector<double> mu_, buffer_values_;
+  bool mu_first_ = false;
   Flow::BatchCache batch_cache_;
 
   // Trajectory U of D's split list on M shuffled times of the first n_time − lag (the order from

@@ -183,7 +183,8 @@ TEST(FlowBatch, LatentsInvariantUnderAConstantShiftOfTheData) {
 }
 
 TEST(FlowBatch, MovingAverageKnownAnswer) {
-  // After one update from m = 0 with decay d: m = (1 − d)·μ; a second: d(1 − d)μ + (1 − d)μ'.
+  // After one update from m = 0 with decay d: m = (1 − d)·μ; a second: d(1 − d)μ + (1 − d)μ';
+  // a first-step update: m = μ.
   const FlowModel m = model_from(
       "layers = \"linear zero_center coupling_p zero_center\"\nhidden = [4]\n"
       "zero_center = \"batch\"\ndecay = 0.75");
@@ -214,6 +215,15 @@ TEST(FlowBatch, MovingAverageKnownAnswer) {
   Vec t2 = t1;
   m.flow().update_moving_averages(t2.head(m.flow().n_params()), mu1);
   EXPECT_DOUBLE_EQ(t2[m.flow().offset(3) + 2], 0.75 * 0.25 * mu1[6] + 0.25 * mu1[6]);
+  // The first step of a run starts the averages at its means, whatever θ held: m = μ exactly.
+  Vec t3 = t2;
+  m.flow().update_moving_averages(t3.head(m.flow().n_params()), c.mu, true);
+  for (int i : {1, 3}) {
+    const long o = m.flow().offset(i);
+    EXPECT_EQ(t3[o + 2], c.mu[2 * i]);
+    EXPECT_EQ(t3[o + 3], c.mu[2 * i + 1]);
+    EXPECT_EQ(t3.segment(o, 2), th.segment(o, 2));
+  }
 }
 
 TEST(FlowBatch, ConfigChecks) {
