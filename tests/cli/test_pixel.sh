@@ -66,6 +66,17 @@ for kind in ("pixel_hnn", "pixel_baseline"):
         # (measured 2.2e-9 relative to the spread of H over the initial latents).
         assert m["latent_energy_drift"] < 1e-6, m["latent_energy_drift"]
 PY
+# The rollout picture (scripts/plot_pixel_rollouts.py, as for docs/pixel_pendulum_rollouts.png):
+# a PNG with truth + 2 rows of frames; a --labels count that does not match the files is an error.
+if $PY "$SRC/scripts/plot_pixel_rollouts.py" roll.png ev_pixel_hnn.h5 ev_pixel_baseline.h5 \
+     --rollout 1 --every 2 --labels HNN baseline >plot.txt 2>&1 &&
+   $PY -c 'import matplotlib.image as m, sys; a = m.imread(sys.argv[1]); sys.exit(0 if a.shape[0] > 300 and a.shape[1] > 500 else 1)' roll.png; then
+  pass "plot_pixel_rollouts.py"
+else
+  fail "plot_pixel_rollouts.py: $(cat plot.txt)"
+fi
+expect_error "plot labels count" "--labels names 1 rows for 2 files" \
+  $PY "$SRC/scripts/plot_pixel_rollouts.py" bad.png ev_pixel_hnn.h5 ev_pixel_baseline.h5 --labels HNN
 # The fitted latent -> state map: a quadratic fit nests the affine one, so its training RMS error
 # cannot be larger (up to round-off); energy_scale multiplies every energy, so the energy MSE
 # scales by its square (exactly, up to round-off).
