@@ -172,8 +172,10 @@ TEST(TrainMpi, FlowBatchZeroCenterIndependentOfRankCount) {
   // local means, or per-rank sums allreduced, would differ); the rest of θ differs only through
   // the order of the gradient allreduce. The training loss histories agree to 1e-12 as for the
   // other objectives. θ itself (and so the test loss, which reads it through the moving
-  // averages) agrees only to ~1e-9 of its scale (measured below; learned mode on this stack
-  // measures 1e-8): Adam divides by √v, so in directions where the training loss is flat a
+  // averages) agrees only to ~1e-9 of its scale (measured below, up to 9.4e-10 for θ and 1.05e-9
+  // for the test loss in the -O1 sanitizer build, so the test loss is held to 1e-8, θ to 1e-7;
+  // local means would differ by ~1e-2; learned mode on this stack measures 1e-8): Adam divides
+  // by √v, so in directions where the training loss is flat a
   // rounding-level gradient still moves θ by ~lr·1e-16/eps ≈ 1e-10 per step. Flat here: the
   // rotation of the latent plane by the linear layer's phase while α = β = 0, and every constant
   // translation on the data side of the latent-most zero_center (the coupling's c, the second
@@ -197,8 +199,14 @@ TEST(TrainMpi, FlowBatchZeroCenterIndependentOfRankCount) {
                   "%.3e\n", batch, steps, rel);
       RecordProperty("params_rel_diff_batch" + std::to_string(batch) + "_steps" +
                          std::to_string(steps), std::to_string(rel));
+      double test_rel = 0;
+      for (std::size_t i = 0; i < one.hist_test.size() && i < two.hist_test.size(); ++i)
+        test_rel = std::max(test_rel, std::abs(one.hist_test[i] - two.hist_test[i]) /
+                                          std::abs(one.hist_test[i]));
+      std::printf("[ batch %ld, %ld steps ] max relative test loss difference: %.3e\n", batch,
+                  steps, test_rel);
       expect_close(one.hist_train, two.hist_train, 1e-12);
-      expect_close(one.hist_test, two.hist_test, 1e-9);
+      expect_close(one.hist_test, two.hist_test, 1e-8);
       ASSERT_EQ(p1.size(), 65u);
       for (std::size_t i : {2u, 3u, 38u, 39u}) EXPECT_NE(p2[i], 0.0) << "m did not move: " << i;
       if (steps == 1) {
