@@ -6,6 +6,7 @@
 #include <mpi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -62,6 +63,14 @@ inline hnn::TrainRequest train_request(const std::string& input, const std::stri
 inline std::vector<double> params_of(const std::string& model_file) {
   auto f = hnn::h5::File::open(model_file);
   return hnn::h5::Dataset::open(f, "/params").read_all<double>();
+}
+
+// max_i |a_i − b_i| / |a_i| over the common entries (what expect_close bounds).
+inline double max_entry_rel(const std::vector<double>& a, const std::vector<double>& b) {
+  double r = 0;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+    r = std::max(r, std::abs(a[i] - b[i]) / std::abs(a[i]));
+  return r;
 }
 
 // |a_i − b_i| ≤ rel·|a_i| for every entry.

@@ -26,6 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using hnn_test::Dir;
 using hnn_test::expect_close;
+using hnn_test::max_entry_rel;
 using hnn_test::params_of;
 using hnn_test::train_request;
 
@@ -172,11 +173,11 @@ TEST(TrainMpi, FlowBatchZeroCenterIndependentOfRankCount) {
   // local means, or per-rank sums allreduced, would differ); the rest of θ differs only through
   // the order of the gradient allreduce. The training loss histories agree to 1e-12 as for the
   // other objectives. θ itself (and so the test loss, which reads it through the moving
-  // averages) agrees only to ~1e-9 of its scale (measured below, up to 9.4e-10 for θ and 1.05e-9
-  // for the test loss in the -O1 sanitizer build, so the test loss is held to 1e-8, θ to 1e-7;
-  // local means would differ by ~1e-2; learned mode on this stack measures 1e-8): Adam divides
-  // by √v, so in directions where the training loss is flat a
-  // rounding-level gradient still moves θ by ~lr·1e-16/eps ≈ 1e-10 per step. Flat here: the
+  // averages) agrees only to ~1e-9 of its scale (measured below: up to 9.4e-10 for θ and 1.05e-9
+  // for the test loss in the -O1 sanitizer build, so θ is held to 1e-7 and the test loss to
+  // 1e-8; local means would differ by ~1e-2; learned mode on this stack measures 1e-8): Adam
+  // divides by √v, so in directions where the training loss is flat a rounding-level gradient
+  // still moves θ by ~lr·1e-16/eps ≈ 1e-10 per step. Flat here: the
   // rotation of the latent plane by the linear layer's phase while α = β = 0, and every constant
   // translation on the data side of the latent-most zero_center (the coupling's c, the second
   // zero_center's α, β), which that layer's batch mean removes in training but not in
@@ -199,10 +200,7 @@ TEST(TrainMpi, FlowBatchZeroCenterIndependentOfRankCount) {
                   "%.3e\n", batch, steps, rel);
       RecordProperty("params_rel_diff_batch" + std::to_string(batch) + "_steps" +
                          std::to_string(steps), std::to_string(rel));
-      double test_rel = 0;
-      for (std::size_t i = 0; i < one.hist_test.size() && i < two.hist_test.size(); ++i)
-        test_rel = std::max(test_rel, std::abs(one.hist_test[i] - two.hist_test[i]) /
-                                          std::abs(one.hist_test[i]));
+      const double test_rel = max_entry_rel(one.hist_test, two.hist_test);
       std::printf("[ batch %ld, %ld steps ] max relative test loss difference: %.3e\n", batch,
                   steps, test_rel);
       expect_close(one.hist_train, two.hist_train, 1e-12);
