@@ -54,6 +54,27 @@ double action_loss(ConstMatRef z, Mat* grad, bool relative) {
   return l;
 }
 
+double still_plane_loss(ConstMatRef z, const std::vector<int>& planes, Mat* grad) {
+  const long n = z.rows() / 2, s = static_cast<long>(planes.size());
+  Mat v(2 * s, z.cols());  // the planes' rows: q̂_i then p̂_i
+  for (long j = 0; j < s; ++j) {
+    v.row(2 * j) = z.row(planes[static_cast<std::size_t>(j)]);
+    v.row(2 * j + 1) = z.row(n + planes[static_cast<std::size_t>(j)]);
+  }
+  Mat gv;
+  // cyclic_fluctuation divides by the 2|S| rows of V; ℓ_s by the n planes.
+  const double scale = static_cast<double>(2 * s) / static_cast<double>(n);
+  const double l = s > 0 ? scale * cyclic_fluctuation(v, grad ? &gv : nullptr) : 0.0;
+  if (grad) {
+    grad->setZero(z.rows(), z.cols());
+    for (long j = 0; j < s; ++j) {
+      grad->row(planes[static_cast<std::size_t>(j)]) += scale * gv.row(2 * j);
+      grad->row(n + planes[static_cast<std::size_t>(j)]) += scale * gv.row(2 * j + 1);
+    }
+  }
+  return l;
+}
+
 Mat plane_rates(ConstMatRef z, ConstMatRef z_lag, double delta) {
   const long n = z.rows() / 2;
   return (z.bottomRows(n).array() * z_lag.topRows(n).array() -

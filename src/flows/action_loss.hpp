@@ -24,7 +24,18 @@
 // for a plane turning clockwise at ω_i (φ = atan2(p̂, q̂) = φ_0 − ω t, flows/diagnostics.hpp);
 // constant r and c along a trajectory mean a constant rate. Same fluctuation form as ℓ:
 //   ℓ_c = 1/(n τ) Σ_k ‖c_k − c_{k+1}‖².
+//
+// The still-plane term (ours; [train] still_planes, still_weight): a degenerate system has fewer
+// frequencies than planes (Kepler: one), and the planes with ω_i = 0 should hold a point fixed
+// along each trajectory, not merely a constant r. For the planes S it measures the motion of the
+// point itself, in the same form as ℓ (n all planes, the pairing as above):
+//   ℓ_s = 1/(n τ) Σ_k Σ_{i∈S} ‖(q̂_i, p̂_i)_k − (q̂_i, p̂_i)_{k+1}‖².
+// It is 0 only where every plane in S is constant along the trajectory; it does not pull the
+// point to the origin.
 #pragma once
+
+#include <vector>
+
 
 #include "core/types.hpp"
 
@@ -33,6 +44,10 @@ namespace hnn {
 // Z: dim × τ (dim = 2n), the latent states of one trajectory in loss order. Returns ℓ; if GRAD
 // is not null, sets *GRAD = ∂ℓ/∂Z (dim × τ). RELATIVE: ℓ_rel instead of ℓ.
 double action_loss(ConstMatRef z, Mat* grad = nullptr, bool relative = false);
+
+// ℓ_s of Z (dim × τ) for the planes PLANES (0-based, each < n); if GRAD is not null, sets
+// *GRAD = ∂ℓ_s/∂Z (zero outside those planes' rows).
+double still_plane_loss(ConstMatRef z, const std::vector<int>& planes, Mat* grad = nullptr);
 
 // r = q̂² + p̂² per plane: n × τ.
 Mat plane_radii(ConstMatRef z);

@@ -43,7 +43,7 @@ void FlowModel::predict_field(ConstVecRef, ConstMatRef, Workspace&, MatRef) cons
   throw ConfigError("a flow model has no vector field");
 }
 
-// ℓ(T⁻¹(x)) (or ℓ_rel) [+ w·ℓ_c] and, through inverse_backward, ∂/∂θ.
+// ℓ(T⁻¹(x)) (or ℓ_rel) [+ w·ℓ_c] [+ w_s·ℓ_s] and, through inverse_backward, ∂/∂θ.
 double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, const TrajectoryTerms& terms,
                                   Workspace& w, double* grad) const {
   auto& ws = static_cast<FlowWorkspace&>(w);
@@ -56,6 +56,11 @@ double FlowModel::trajectory_loss(ConstVecRef theta, ConstMatRef x, const Trajec
   if (grad) ws.gz.setZero(dim(), x.cols());
   double l = action_loss(ws.z.leftCols(m), grad ? &ws.ga : nullptr, terms.relative_actions);
   if (grad) ws.gz.leftCols(m) = ws.ga;
+  if (terms.still_weight > 0) {
+    l += terms.still_weight *
+         still_plane_loss(ws.z.leftCols(m), terms.still_planes, grad ? &ws.ga : nullptr);
+    if (grad) ws.gz.leftCols(m) += terms.still_weight * ws.ga;
+  }
   if (terms.angle_weight > 0) {
     l += terms.angle_weight * angle_rate_loss(ws.z.leftCols(m), ws.z.rightCols(m),
                                               terms.angle_dt, grad ? &ws.ga : nullptr,

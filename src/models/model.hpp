@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/rng.hpp"
 #include "core/types.hpp"
@@ -49,10 +50,13 @@ class Model {
   // pairs them). If GRAD is not null, adds ∂loss/∂θ to GRAD[0..n_params). With
   // TERMS.angle_weight > 0 X is dim × 2m: the m sampled states, then the m states a time
   // TERMS.angle_dt after each of them, for the angle-rate term of flows/action_loss.hpp;
-  // TERMS.relative_actions selects that file's relative action loss.
+  // TERMS.relative_actions selects that file's relative action loss; TERMS.still_weight > 0 adds
+  // its still-plane term on the planes TERMS.still_planes (0-based).
   struct TrajectoryTerms {
     double angle_weight = 0, angle_dt = 0;
     bool relative_actions = false;
+    double still_weight = 0;
+    std::vector<int> still_planes;
   };
   virtual double trajectory_loss(ConstVecRef theta, ConstMatRef x, const TrajectoryTerms& terms,
                                  Workspace& ws, double* grad) const;

@@ -123,6 +123,13 @@ std::vector<long> shuffled_times(Rng rng, long n, long m) {
 // epoch_batch 2⁶³ + epoch.)
 constexpr std::uint64_t kTestStream = std::uint64_t{1} << 62;
 
+// "[0, 2]"
+std::string list_text(const std::vector<int>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
 class TrajectoryObjective final : public Objective {
  public:
   TrajectoryObjective(const Model& m, const TrajectoryFileInfo& info, const ObjectiveOptions& o,
@@ -132,6 +139,10 @@ class TrajectoryObjective final : public Objective {
     test_ = load_shard(info, info.test, rank, size);
     batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
     terms_.relative_actions = opt_.relative_actions;
+    if (opt_.still_weight > 0) {
+      terms_.still_weight = opt_.still_weight;
+      terms_.still_planes = opt_.still_planes;
+    }
     if (opt_.angle_weight > 0) {
       if (opt_.angle_lag < 1 || opt_.angle_lag >= n_time_)
         throw ConfigError("[train] angle_lag = " + std::to_string(opt_.angle_lag) +
@@ -145,9 +156,11 @@ class TrajectoryObjective final : public Objective {
     times_ = opt_.times == 0 ? starts_ : std::min<std::int64_t>(opt_.times, starts_);
     const auto* f = dynamic_cast<const FlowModel*>(&m);
     if (f && f->batch_zero_center()) {
-      if (terms_.angle_weight > 0)
-        throw ConfigError("[train] angle_weight > 0 is not supported with [model] zero_center = "
-                          "\"batch\" (use \"learned\")");
+      if (terms_.angle_weight > 0 || terms_.still_weight > 0)
+        throw ConfigError(std::string("[train] ") +
+                          (terms_.angle_weight > 0 ? "angle_weight > 0" : "still_planes") +
+                          " is not supported with [model] zero_center = \"batch\" (use "
+                          "\"learned\")");
       flow_ = f;
       const auto mask = f->flow().buffer_mask();
       for (std::size_t i = 0; i < mask.size(); ++i)
@@ -196,6 +209,9 @@ class TrajectoryObjective final : public Objective {
                static_cast<long long>(n_time_), path_.c_str(), static_cast<long long>(batch_),
                static_cast<long long>(times_)) +
            (terms_.relative_actions ? "; relative action loss" : "") +
+           (terms_.still_weight > 0 ? fmt("; still-plane term, weight %g, planes %s",
+                                          terms_.still_weight, list_text(terms_.still_planes).c_str())
+                                    : std::string()) +
            (terms_.angle_weight > 0 ? fmt("; angle-rate term, weight %g, pairs %g apart",
                                           terms_.angle_weight, terms_.angle_dt)
                                     : std::string());

@@ -63,6 +63,8 @@ struct ObjectiveOptions {
   double angle_weight = 0;  // trajectories objective: weight of the angle-rate term (0: none)
   long angle_lag = 1;        // its pairs are this many time samples apart
   bool relative_actions = false;  // trajectories objective: ℓ_rel (flows/action_loss.hpp)
+  double still_weight = 0;         // trajectories objective: the still-plane term (0: none)
+  std::vector<int> still_planes;   // on these planes (0-based)
   std::string kind;  // "" (by the model: samples | trajectories), "likelihood", "free_energy"
   double beta = 1.0;      // inverse temperature (likelihood, free_energy)
   long test_samples = 0;  // free_energy: latent samples of the test estimate

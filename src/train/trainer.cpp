@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -64,6 +65,8 @@ struct Settings {
   double angle_weight = 0;  // the angle-rate term (flows/action_loss.hpp) and its lag
   long angle_lag = 1;
   bool relative_actions = false;  // [train] action_loss = "relative" (flows/action_loss.hpp)
+  double still_weight = 0;         // the still-plane term (flows/action_loss.hpp), its planes
+  std::vector<int> still_planes;
   std::uint64_t seed = 0;
   double clip = 0;
   AdamOptions adam;
@@ -182,6 +185,22 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
           tr.get_choice("action_loss", {"absolute", "relative"}, "absolute") == "relative";
       set.angle_weight = tr.get_non_negative("angle_weight", 0.0);
       if (set.angle_weight > 0) set.angle_lag = tr.get_count("angle_lag", 1, 1);
+      if (tr.has("still_planes")) {
+        const long n = model->dim() / 2;
+        for (double v : tr.get_double_list("still_planes")) {
+          tr.require(v >= 0 && v < static_cast<double>(n) && v == std::floor(v), "still_planes",
+                     "must be plane indices 0.." + std::to_string(n - 1) + " (0-based)");
+          const int i = static_cast<int>(v);
+          tr.require(std::find(set.still_planes.begin(), set.still_planes.end(), i) ==
+                         set.still_planes.end(),
+                     "still_planes", "lists plane " + std::to_string(i) + " twice");
+          set.still_planes.push_back(i);
+        }
+        tr.require(static_cast<long>(set.still_planes.size()) < n, "still_planes",
+                   "must leave at least one plane free to turn");
+        const double w = tr.get_positive("still_weight", 1.0);
+        if (!set.still_planes.empty()) set.still_weight = w;
+      }
     }
     if (model->trains_on_rollouts()) set.geco = read_geco(cfg.section("train"));
     cfg.check_all_used();
@@ -199,6 +218,8 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
     opt.angle_weight = set.angle_weight;
     opt.angle_lag = set.angle_lag;
     opt.relative_actions = set.relative_actions;
+    opt.still_weight = set.still_weight;
+    opt.still_planes = set.still_planes;
     opt.kind = set.objective == "auto" ? "" : set.objective;
     opt.beta = set.beta;
     opt.test_samples = set.test_samples;

@@ -94,6 +94,25 @@ expect_error "action_loss value" \
   "\[train\] action_loss = \"ratio\": must be one of: absolute, relative" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set 'train.action_loss="ratio"' --set output.path=bad.h5
+# The still-plane term: its start-up line and its one-line errors (5 planes here).
+"$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 --set train.steps=20 \
+  --set 'train.still_planes=[3, 4]' --set train.still_weight=0.5 --set output.path=still.h5 \
+  >still.txt || fail "train with the still-plane term: $(cat still.txt)"
+grep -q "; still-plane term, weight 0.5, planes \[3, 4\]" still.txt &&
+  pass "still-plane term start-up line" || fail "still-plane start-up line: $(head -3 still.txt)"
+expect_error "still plane out of range" \
+  "\[train\] still_planes = \[5\]: must be plane indices 0..4 \(0-based\)" \
+  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
+  --set 'train.still_planes=[5]' --set output.path=bad.h5
+expect_error "still plane twice" "\[train\] still_planes = \[1, 1\]: lists plane 1 twice" \
+  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
+  --set 'train.still_planes=[1, 1]' --set output.path=bad.h5
+expect_error "every plane still" "still_planes = .*: must leave at least one plane free to turn" \
+  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
+  --set 'train.still_planes=[0, 1, 2, 3, 4]' --set output.path=bad.h5
+expect_error "still_weight without planes" "unknown key 'still_weight' in \[train\]" \
+  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
+  --set train.still_weight=2 --set output.path=bad.h5
 expect_error "angle lag" "\[train\] angle_lag = 401: must be in \[1, 400\]" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set train.angle_weight=1 --set train.angle_lag=401 --set output.path=bad.h5
@@ -129,6 +148,11 @@ expect_error "zero_center batch with the angle-rate term" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set 'model.zero_center="batch"' --set 'model.layers="zero_center linear"' \
   --set train.angle_weight=1 --set output.path=bad.h5
+expect_error "zero_center batch with the still-plane term" \
+  "still_planes is not supported with \[model\] zero_center = \"batch\"" \
+  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
+  --set 'model.zero_center="batch"' --set 'model.layers="zero_center linear"' \
+  --set 'train.still_planes=[0]' --set output.path=bad.h5
 [[ ! -e bad.h5 ]] || fail "a model file was left behind (zero_center)"
 # zero_center = "batch" end to end on the same data (a shortened run: 600 steps): the moving
 # averages end up in the model file, and `hnn evaluate` (which uses them) finds a trained flow.

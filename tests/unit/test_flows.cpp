@@ -417,6 +417,41 @@ TEST(FlowActionLoss, AngleRateOnUniformRotationAndGradient) {
   EXPECT_LT(err / scale, 1e-9);
 }
 
+TEST(FlowActionLoss, StillPlanesKnownAnswerAndGradient) {
+  // ℓ_s of the planes S = {0, 2} (of n = kN = 3): states whose planes 0 and 2 are fixed points
+  // (plane 1 turning) give 0 exactly; moving plane 0's point by (a_k, b_k) gives
+  // 1/(nτ) Σ_k (a_k − a_{k+1})² + (b_k − b_{k+1})², from the definition.
+  static_assert(kN == 3);
+  Rng rng(21, 0);
+  const int tau = 5;
+  Mat z(2 * kN, tau);
+  for (int k = 0; k < tau; ++k) {
+    const double a = 2 * M_PI * rng.uniform();
+    z.col(k) << 0.3, std::cos(a), -1.2, 0.7, std::sin(a), 0.4;
+  }
+  const std::vector<int> s{0, 2};
+  EXPECT_EQ(still_plane_loss(z, s), 0.0);
+  const Vec a = normal_matrix(tau, 1, rng), b = normal_matrix(tau, 1, rng);
+  z.row(0) += a.transpose();
+  z.row(kN) += b.transpose();
+  double want = 0;
+  for (int k = 0; k < tau; ++k)
+    want += std::pow(a[k] - a[(k + 1) % tau], 2) + std::pow(b[k] - b[(k + 1) % tau], 2);
+  want /= kN * tau;
+  EXPECT_NEAR(still_plane_loss(z, s), want, 1e-14 * want);
+  EXPECT_EQ(still_plane_loss(z, {2}), 0.0);  // plane 1 turns, plane 2 holds still
+  EXPECT_GT(still_plane_loss(z, {1}), 0.1);
+  // Gradient at random states against the stencil (relative bound 1e-9), zero off S's rows.
+  const Mat r = normal_matrix(2 * kN, tau, rng);
+  Mat g;
+  EXPECT_GT(still_plane_loss(r, s, &g), 0.1);
+  const double err = stencil_error(r, g, [&](const Mat& zz) { return still_plane_loss(zz, s); });
+  RecordProperty("still_plane_grad_err", sci(err));
+  EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-9);
+  EXPECT_EQ(g.row(1).cwiseAbs().maxCoeff(), 0.0);
+  EXPECT_EQ(g.row(kN + 1).cwiseAbs().maxCoeff(), 0.0);
+}
+
 TEST(FlowLayers, PolynomialGeneratorMonomials) {
   // n = 2, degree 3: u0², u0u1, u1², u0³, u0²u1, u0u1², u1³ in this order; with θ = e_m, ∇F is
   // the gradient of the m-th monomial (exact in floating point at u = (1.5, −0.5)).
@@ -525,13 +560,22 @@ TEST(FlowTraining, ModelTrajectoryLossAndGradient) {
   const double err = trajectory_grad_error(m, th, x, {}, g);
   RecordProperty("model_grad_err", sci(err));
   EXPECT_LT(err, 1e-8);
+  // With the still-plane term on plane 1: ℓ + 0.4·ℓ_s, and its gradient.
+  const Model::TrajectoryTerms still{0, 0, false, 0.4, {1}};
+  g.setZero();
+  EXPECT_NEAR(m.trajectory_loss(th, x, still, *ws, g.data()),
+              action_loss(z) + 0.4 * still_plane_loss(z, {1}), 1e-12 * l);
+  const double err_s = trajectory_grad_error(m, th, x, still, g);
+  RecordProperty("model_still_grad_err", sci(err_s));
+  EXPECT_LT(err_s, 1e-8);
   EXPECT_THROW(m.sum_squared_error(th, x, x, *ws, nullptr), ConfigError);
 }
 
 TEST(FlowTraining, ModelAngleRateTermAndGradient) {
   // With the angle-rate term, X holds the sampled states and, in a second block, their partners
-  // dt later: loss = ℓ(Z) + w·ℓ_c(Z, Z') (or ℓ_rel(Z) + w·ℓ_c with relative actions); its
-  // θ-gradient against the stencil (relative 1e-8).
+  // dt later: loss = ℓ(Z) + w·ℓ_c(Z, Z') (or ℓ_rel(Z) + w·ℓ_c with relative actions), with the
+  // still-plane term 0.4·ℓ_s(Z) on planes 0 and 2 beside it; its θ-gradient against the stencil
+  // (relative 1e-8).
   const FlowModel m = small_flow_model();
   Rng rng(19, 0);
   const Vec th = random_theta(m.flow(), rng);
@@ -540,12 +584,13 @@ TEST(FlowTraining, ModelAngleRateTermAndGradient) {
   Mat z(2 * kN, 12);
   m.flow().inverse(th, x, z, c);
   for (const bool relative : {false, true}) {
-    const Model::TrajectoryTerms terms{0.7, 0.1, relative};
+    const Model::TrajectoryTerms terms{0.7, 0.1, relative, 0.4, {0, 2}};
     auto ws = m.make_workspace();
     Vec g = Vec::Zero(m.n_params());
     const double l = m.trajectory_loss(th, x, terms, *ws, g.data());
     const double want = action_loss(z.leftCols(6), nullptr, relative) +
-                        0.7 * angle_rate_loss(z.leftCols(6), z.rightCols(6), 0.1);
+                        0.7 * angle_rate_loss(z.leftCols(6), z.rightCols(6), 0.1) +
+                        0.4 * still_plane_loss(z.leftCols(6), {0, 2});
     EXPECT_NEAR(l, want, 1e-12 * l);
     const double err = trajectory_grad_error(m, th, x, terms, g);
     RecordProperty(relative ? "model_relative_grad_err" : "model_angle_grad_err", sci(err));
