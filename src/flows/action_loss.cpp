@@ -1,5 +1,8 @@
 #include "flows/action_loss.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace hnn {
 
 namespace {
@@ -56,6 +59,10 @@ double action_loss(ConstMatRef z, Mat* grad, bool relative) {
 
 double still_plane_loss(ConstMatRef z, const std::vector<int>& planes, Mat* grad) {
   const long n = z.rows() / 2, s = static_cast<long>(planes.size());
+  for (int i : planes)
+    if (i < 0 || i >= n)
+      throw std::out_of_range("still_plane_loss: plane " + std::to_string(i) + " of " +
+                              std::to_string(n));
   Mat v(2 * s, z.cols());  // the planes' rows: q̂_i then p̂_i
   for (long j = 0; j < s; ++j) {
     v.row(2 * j) = z.row(planes[static_cast<std::size_t>(j)]);

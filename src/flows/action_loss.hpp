@@ -36,7 +36,6 @@
 
 #include <vector>
 
-
 #include "core/types.hpp"
 
 namespace hnn {

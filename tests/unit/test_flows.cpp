@@ -450,6 +450,7 @@ TEST(FlowActionLoss, StillPlanesKnownAnswerAndGradient) {
   EXPECT_LT(err / std::max(1.0, g.cwiseAbs().maxCoeff()), 1e-9);
   EXPECT_EQ(g.row(1).cwiseAbs().maxCoeff(), 0.0);
   EXPECT_EQ(g.row(kN + 1).cwiseAbs().maxCoeff(), 0.0);
+  EXPECT_THROW(still_plane_loss(r, {kN}), std::out_of_range);
 }
 
 TEST(FlowLayers, PolynomialGeneratorMonomials) {
