@@ -2,8 +2,8 @@
 
 #include <omp.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -196,10 +196,10 @@ TrainSummary train(const TrainRequest& req, MPI_Comm comm) {
                      "still_planes", "lists plane " + std::to_string(i) + " twice");
           set.still_planes.push_back(i);
         }
+        tr.require(!set.still_planes.empty(), "still_planes", "must list at least one plane");
         tr.require(static_cast<long>(set.still_planes.size()) < n, "still_planes",
                    "must leave at least one plane free to turn");
-        const double w = tr.get_positive("still_weight", 1.0);
-        if (!set.still_planes.empty()) set.still_weight = w;
+        set.still_weight = tr.get_positive("still_weight", 1.0);
       }
     }
     if (model->trains_on_rollouts()) set.geco = read_geco(cfg.section("train"));

@@ -107,6 +107,9 @@ expect_error "still plane out of range" \
 expect_error "still plane twice" "\[train\] still_planes = \[1, 1\]: lists plane 1 twice" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set 'train.still_planes=[1, 1]' --set output.path=bad.h5
+expect_error "no still plane" "\[train\] still_planes = \[\]: must list at least one plane" \
+  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
+  --set 'train.still_planes=[]' --set output.path=bad.h5
 expect_error "every plane still" "still_planes = .*: must leave at least one plane free to turn" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set 'train.still_planes=[0, 1, 2, 3, 4]' --set output.path=bad.h5
