@@ -100,19 +100,17 @@ expect_error "action_loss value" \
   >still.txt || fail "train with the still-plane term: $(cat still.txt)"
 grep -q "; still-plane term, weight 0.5, planes \[3, 4\]" still.txt &&
   pass "still-plane term start-up line" || fail "still-plane start-up line: $(head -3 still.txt)"
-expect_error "still plane out of range" \
-  "\[train\] still_planes = \[5\]: must be plane indices 0..4 \(0-based\)" \
-  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
-  --set 'train.still_planes=[5]' --set output.path=bad.h5
-expect_error "still plane twice" "\[train\] still_planes = \[1, 1\]: lists plane 1 twice" \
-  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
-  --set 'train.still_planes=[1, 1]' --set output.path=bad.h5
-expect_error "no still plane" "\[train\] still_planes = \[\]: must list at least one plane" \
-  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
-  --set 'train.still_planes=[]' --set output.path=bad.h5
-expect_error "every plane still" "still_planes = .*: must leave at least one plane free to turn" \
-  "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
-  --set 'train.still_planes=[0, 1, 2, 3, 4]' --set output.path=bad.h5
+# still_error WHAT PATTERN LIST: training with [train] still_planes = LIST fails with PATTERN.
+still_error() {
+  expect_error "$1" "$2" "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
+    --set "train.still_planes=$3" --set output.path=bad.h5
+}
+still_error "still plane out of range" \
+  "\[train\] still_planes = \[5\]: must be plane indices 0..4 \(0-based\)" "[5]"
+still_error "still plane twice" "\[train\] still_planes = \[1, 1\]: lists plane 1 twice" "[1, 1]"
+still_error "no still plane" "\[train\] still_planes = \[\]: must list at least one plane" "[]"
+still_error "every plane still" "still_planes = .*: must leave at least one plane free to turn" \
+  "[0, 1, 2, 3, 4]"
 expect_error "still_weight without planes" "unknown key 'still_weight' in \[train\]" \
   "$HNN" train "$SRC/inputs/train_harmonic_chain.toml" --set data.path=hc.h5 \
   --set train.still_weight=2 --set output.path=bad.h5
