@@ -139,10 +139,8 @@ class TrajectoryObjective final : public Objective {
     test_ = load_shard(info, info.test, rank, size);
     batch_ = opt_.batch == 0 ? n_train() : std::min<std::int64_t>(opt_.batch, n_train());
     terms_.relative_actions = opt_.relative_actions;
-    if (opt_.still_weight > 0) {
-      terms_.still_weight = opt_.still_weight;
-      terms_.still_planes = opt_.still_planes;
-    }
+    terms_.still_weight = opt_.still_weight;
+    terms_.still_planes = opt_.still_planes;
     if (opt_.angle_weight > 0) {
       if (opt_.angle_lag < 1 || opt_.angle_lag >= n_time_)
         throw ConfigError("[train] angle_lag = " + std::to_string(opt_.angle_lag) +
