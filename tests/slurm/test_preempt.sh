@@ -10,7 +10,10 @@ source "$(dirname "$0")/common.sh"
 tiny_spring spring.h5 || fail "generate"
 input=$HNN_SOURCE_DIR/inputs/train_spring.toml
 steps=${HNN_TEST_PREEMPT_STEPS:-3000}
-set=(--set "data.path=\"$WORK/spring.h5\"" --set 'model.hidden=[32,32]' --set "train.steps=$steps"
+# Width 192: 3000 steps take ~4 s on 2 ranks (an EPYC core), so the signal, sent within 0.05 s
+# of the first step line (step 100), finds the job still training. With width 32 the whole run
+# took 0.2 s and the signal could arrive after the model was written (CI failed so once).
+set=(--set "data.path=\"$WORK/spring.h5\"" --set 'model.hidden=[192,192]' --set "train.steps=$steps"
      --set train.log_every=100 --set checkpoint.every=0)
 preempt() {  # preempt LAUNCHER: one preempted job launched by HNN_LAUNCH=LAUNCHER
   local launch=$1 jid log state restarts stopped out
@@ -18,9 +21,12 @@ preempt() {  # preempt LAUNCHER: one preempted job launched by HNN_LAUNCH=LAUNCH
     "$HNN_SOURCE_DIR/jobscripts/train.sbatch" "$input" "${set[@]}") || fail "sbatch"
   log=train-$jid.log
   # Signal it once it is training (a step line in the log).
-  for _ in $(seq 120); do grep -q "^step " "$log" 2>/dev/null && break; sleep 0.25; done
+  for _ in $(seq 600); do grep -q "^step " "$log" 2>/dev/null && break; sleep 0.05; done
   grep -q "^step " "$log" 2>/dev/null || fail "[$launch] job $jid shows no training step after 30 s"
   scancel --signal=USR1 --batch "$jid" && pass "[$launch] sent SIGUSR1 to the batch script of job $jid"
+  # The test's own timing assumption, told apart from a failure of the job script or hnn.
+  grep -q "^hnn train: wrote" "$log" &&
+    fail "[$launch] test timing: job $jid had finished training before the signal was sent"
 
   # While the job waits to be requeued: the uninterrupted reference (once), same 2 ranks.
   if [[ ! -e ref/model.h5 ]]; then
@@ -81,7 +87,7 @@ fi
 jid=$(sbatch --parsable --output="train-%j.log" "$HNN_SOURCE_DIR/jobscripts/train.sbatch" \
   "$input" "${set[@]}") || fail "sbatch"
 log=train-$jid.log
-for _ in $(seq 120); do grep -q "^step " "$log" 2>/dev/null && break; sleep 0.25; done
+for _ in $(seq 600); do grep -q "^step " "$log" 2>/dev/null && break; sleep 0.05; done
 scancel "$jid"
 for _ in $(seq 60); do grep -q "not requeued" "$log" 2>/dev/null && break; sleep 0.25; done
 sleep 3  # time for a (wrong) requeue to show
