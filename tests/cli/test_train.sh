@@ -15,6 +15,26 @@ small=(--set 'data.path="spring.h5"' --set 'model.hidden=[8]' --set train.steps=
   [[ -f m.h5 && -f checkpoints/ckpt-000000020.h5 ]] && pass "short run" ||
   fail "short run: $(cat out.txt)"
 
+# SIGTERM to a running `hnn train`: a checkpoint of the step it stopped at, exit 75 (what the
+# job scripts requeue on), no model file; --restart auto then finishes the run. 10^6 steps so
+# the run is still going when the signal comes, whatever the machine (it stops within a step).
+"$HNN" train "$base" "${small[@]}" --set train.steps=1000000 --set train.log_every=100 \
+  --set 'output.path="s.h5"' --set 'checkpoint.dir="sck"' >sig.txt 2>&1 &
+pid=$!
+for _ in $(seq 600); do grep -q "^step " sig.txt && break; sleep 0.05; done
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+stopped=$(sed -n 's/^hnn train: stopped at step \([0-9]*\) by a signal.*/\1/p' sig.txt)
+[[ $rc -eq 75 && -n $stopped && -f sck/ckpt-$(printf %09d "${stopped:-0}").h5 && ! -e s.h5 ]] &&
+  pass "SIGTERM: exit 75 at step $stopped, checkpoint written, no model file" ||
+  fail "SIGTERM: exit $rc, stopped at '${stopped}'; $(tail -n 2 sig.txt)"
+"$HNN" train "$base" "${small[@]}" --set train.steps=$((stopped + 10)) --set train.log_every=100 \
+  --set 'output.path="s.h5"' --set 'checkpoint.dir="sck"' --restart auto >res.txt 2>&1 &&
+  grep -q "resuming from .*ckpt-0*$stopped.h5 (step $stopped)" res.txt && [[ -f s.h5 ]] &&
+  pass "--restart auto resumes from step $stopped and writes the model" ||
+  fail "resume: $(tail -n 3 res.txt)"
+
 mkdir bad && cd bad
 expect_error "existing output" "m.h5: output exists" \
   "$HNN" train "$base" "${small[@]}" --set "data.path=\"$WORK/spring.h5\"" --set "output.path=\"$WORK/m.h5\""
